@@ -1,0 +1,178 @@
+/**
+ * Azure Resource Manager wire types (Microsoft.Authorization PIM, api-version 2020-10-01) for the
+ * subset pimkit uses. ARM matches body keys case-insensitively and omits null properties in live
+ * responses; these types mark everything the service may omit as optional.
+ */
+
+export type ArmRequestType =
+  | "AdminAssign"
+  | "AdminRemove"
+  | "AdminUpdate"
+  | "AdminExtend"
+  | "AdminRenew"
+  | "SelfActivate"
+  | "SelfDeactivate"
+  | "SelfExtend"
+  | "SelfRenew";
+
+export interface ArmCollection<T> {
+  value: T[];
+  nextLink?: string | null;
+}
+
+export interface ArmResource<P> {
+  id: string;
+  name: string;
+  type: string;
+  properties: P;
+}
+
+export interface ArmExpandedProperties {
+  scope?: { id?: string; displayName?: string; type?: string } | null;
+  roleDefinition?: { id?: string; displayName?: string; type?: string } | null;
+  principal?: { id?: string; displayName?: string; type?: string; email?: string; userPrincipalName?: string } | null;
+}
+
+export interface ArmRoleEligibilityScheduleInstanceProperties {
+  scope?: string;
+  roleDefinitionId?: string;
+  principalId?: string;
+  principalType?: string;
+  roleEligibilityScheduleId?: string;
+  status?: string;
+  startDateTime?: string;
+  endDateTime?: string | null;
+  memberType?: string; // "Direct" | "Group" | "Inherited"
+  condition?: string | null;
+  conditionVersion?: string | null;
+  createdOn?: string;
+  expandedProperties?: ArmExpandedProperties;
+}
+
+export interface ArmRoleAssignmentScheduleInstanceProperties extends ArmRoleEligibilityScheduleInstanceProperties {
+  roleAssignmentScheduleId?: string;
+  originRoleAssignmentId?: string;
+  linkedRoleEligibilityScheduleId?: string;
+  linkedRoleEligibilityScheduleInstanceId?: string;
+  assignmentType?: string; // "Activated" | "Assigned"
+}
+
+export interface ArmTicketInfo {
+  ticketNumber?: string | null;
+  ticketSystem?: string | null;
+}
+
+export interface ArmScheduleInfo {
+  startDateTime?: string | null;
+  expiration?: { type?: string | null; duration?: string | null; endDateTime?: string | null } | null;
+}
+
+/** `properties` of a PUT roleAssignmentScheduleRequests/{guid} body. */
+export interface ArmRoleAssignmentScheduleRequestInput {
+  roleDefinitionId: string;
+  principalId: string;
+  requestType: ArmRequestType;
+  linkedRoleEligibilityScheduleId?: string;
+  targetRoleAssignmentScheduleId?: string;
+  targetRoleAssignmentScheduleInstanceId?: string;
+  justification?: string;
+  ticketInfo?: ArmTicketInfo;
+  scheduleInfo?: ArmScheduleInfo;
+  condition?: string;
+  conditionVersion?: string;
+}
+
+export interface ArmRoleAssignmentScheduleRequestProperties extends ArmRoleAssignmentScheduleRequestInput {
+  scope?: string;
+  principalType?: string;
+  status?: string;
+  approvalId?: string;
+  requestorId?: string;
+  createdOn?: string;
+  expandedProperties?: ArmExpandedProperties;
+}
+
+export interface ArmPolicyRule {
+  id: string;
+  ruleType: string; // RoleManagementPolicyExpirationRule | ...EnablementRule | ...AuthenticationContextRule | ...ApprovalRule | ...NotificationRule
+  target?: {
+    caller?: string;
+    operations?: string[];
+    level?: string;
+    targetObjects?: string[] | null;
+    inheritableSettings?: string[] | null;
+    enforcedSettings?: string[] | null;
+  };
+  isExpirationRequired?: boolean;
+  maximumDuration?: string;
+  enabledRules?: string[];
+  isEnabled?: boolean;
+  claimValue?: string;
+  setting?: {
+    isApprovalRequired?: boolean;
+    isApprovalRequiredForExtension?: boolean;
+    isRequestorJustificationRequired?: boolean;
+    approvalMode?: string;
+    approvalStages?: Array<{
+      approvalStageTimeOutInDays?: number;
+      isApproverJustificationRequired?: boolean;
+      escalationTimeInMinutes?: number;
+      isEscalationEnabled?: boolean;
+      primaryApprovers?: Array<{ id?: string; description?: string; isBackup?: boolean; userType?: string }> | null;
+      escalationApprovers?: unknown[] | null;
+    }>;
+  };
+  notificationType?: string;
+  recipientType?: string;
+  notificationLevel?: string;
+  notificationRecipients?: string[] | null;
+  isDefaultRecipientsEnabled?: boolean;
+}
+
+export interface ArmRoleManagementPolicyProperties {
+  scope?: string;
+  displayName?: string | null;
+  description?: string | null;
+  isOrganizationDefault?: boolean;
+  lastModifiedBy?: { id?: string | null; displayName?: string | null; type?: string | null; email?: string | null };
+  lastModifiedDateTime?: string | null;
+  rules?: ArmPolicyRule[];
+  effectiveRules?: ArmPolicyRule[];
+  policyProperties?: { scope?: { id?: string; displayName?: string; type?: string } };
+}
+
+export interface ArmRoleManagementPolicyAssignmentProperties {
+  scope?: string;
+  roleDefinitionId?: string;
+  policyId?: string;
+  effectiveRules?: ArmPolicyRule[];
+  policyAssignmentProperties?: {
+    scope?: { id?: string; displayName?: string; type?: string };
+    roleDefinition?: { id?: string; displayName?: string; type?: string };
+    policy?: { id?: string; lastModifiedBy?: unknown; lastModifiedDateTime?: string | null };
+  };
+}
+
+export interface ArmEligibleChildResource {
+  id: string;
+  name: string;
+  type: string; // "resourcegroup" | "subscription" | "managementgroup" | resource type
+}
+
+export interface ArmApprovalStageProperties {
+  displayName?: string;
+  status?: string; // NotStarted | InProgress | Completed | Escalating
+  assignedToMe?: boolean;
+  reviewedBy?: { id?: string; displayName?: string; principalName?: string; principalType?: string; email?: string };
+  reviewedDateTime?: string;
+  reviewResult?: string; // Approve | Deny | NotReviewed
+  justification?: string;
+}
+
+export interface ArmApprovalProperties {
+  stages?: Array<{ id: string; name: string; type: string; properties: ArmApprovalStageProperties }>;
+}
+
+export interface ArmErrorBody {
+  error: { code: string; message: string; details?: unknown[]; target?: string };
+}

@@ -1,0 +1,6 @@
+export * from "./api-versions";
+export type * from "./arm";
+export * from "./clouds";
+export type * from "./graph";
+export { graphBatchLimit } from "./graph";
+export * from "./scopes";
