@@ -10,12 +10,13 @@ const allowed = {
   contracts: [],
   core: ["contracts"],
   emulator: ["contracts"],
-  cli: ["contracts", "core", "emulator"],
+  cli: ["contracts", "core", "emulator", "portal"],
   portal: ["contracts", "core"],
   testkit: ["contracts", "emulator"],
 };
-// The CLI may reach the emulator only to wrap its bin (`pimkit emulator start`), never its internals.
-const cliEmulatorAllowed = /^@pimkit\/emulator$/;
+// The CLI may reach the emulator only through its public entry (`pimkit emulator start`) and the
+// portal only through its server entry (`pimkit portal`), never their internals.
+const cliEntryAllowed = { emulator: /^@pimkit\/emulator$/, portal: /^@pimkit\/portal\/server$/ };
 
 function* walk(dir) {
   for (const name of readdirSync(dir)) {
@@ -49,8 +50,8 @@ for (const pkg of Object.keys(allowed)) {
         const target = ws[1];
         if (target === pkg) continue;
         if (!allowed[pkg].includes(target)) problems.push(`${rel}: ${pkg} must not import ${spec}`);
-        else if (pkg === "cli" && target === "emulator" && !cliEmulatorAllowed.test(spec))
-          problems.push(`${rel}: cli may import only the emulator's public entry, not ${spec}`);
+        else if (pkg === "cli" && target in cliEntryAllowed && !cliEntryAllowed[target].test(spec))
+          problems.push(`${rel}: cli may import only the public entry of ${target}, not ${spec}`);
         continue;
       }
       if (spec.startsWith(".")) {

@@ -37,7 +37,8 @@ export interface SubmitInput {
   principalId: string;
   /**
    * What to act on. Azure: `scope` is the scope the request is made at (may be a child of the
-   * eligibility's scope when `linkedEligibilityId` is given).
+   * eligibility's scope). The engine stores targets canonically: lower-case ids, normalized
+   * scope, and the bare GUID of an Azure role definition (a full ARM id is accepted too).
    */
   target: RoleTarget;
   justification?: string | null;
@@ -60,7 +61,11 @@ export interface SubmitInput {
 export type PolicyRuleName = "JustificationRule" | "TicketingRule" | "MfaRule" | "ExpirationRule" | "EligibilityRule";
 
 export type EngineError =
-  /** One or more policy rules failed; `rules` in the order the service reports them. */
+  /**
+   * One or more policy rules failed; `rules` in the order the service reports them (Expiration,
+   * Justification, Ticketing, Mfa). Each `message` is a whole item (`JustificationRule -
+   * Justification is required`); `policyFailureMessage()` in `messages.ts` joins them.
+   */
   | { code: "RoleAssignmentRequestPolicyValidationFailed"; rules: Array<{ rule: PolicyRuleName; message: string }> }
   /** The token's `acrs` lacks the policy's context. `claims` is the challenge JSON (compact). */
   | { code: "RoleAssignmentRequestAcrsValidationFailed"; claimValue: string; claims: string }

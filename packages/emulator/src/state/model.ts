@@ -166,7 +166,7 @@ export type RequestAction = "selfActivate" | "selfDeactivate" | "selfExtend" | "
 
 /**
  * Status values as the service spells them (PascalCase): Provisioned, Granted, PendingApproval,
- * PendingProvisioning, Revoked, Canceled, Denied, Failed, TimedOut.
+ * PendingProvisioning, Revoked, Canceled, Denied, Failed, TimedOut, PendingAdminDecision.
  */
 export type RequestStatus =
   | "Provisioned"
@@ -177,7 +177,9 @@ export type RequestStatus =
   | "Canceled"
   | "Denied"
   | "Failed"
-  | "TimedOut";
+  | "TimedOut"
+  /** selfExtend / selfRenew of an admin-assigned, time-bound assignment: waits for an administrator. */
+  | "PendingAdminDecision";
 
 export interface RequestRecord {
   /** GUID. For ARM this is the client-chosen request name. */

@@ -1,13 +1,305 @@
-// Placeholder contract of the tenant store; replaced by the real implementation.
+/**
+ * The tenant state of one loaded scenario. Reads go through the getters (which hand out copies, so
+ * a surface cannot change state by accident); changes go through the engine.
+ */
 import type { Clock } from "../clock";
-import type { Scenario } from "../scenario/load";
-import type { TenantState } from "./api";
-import type { EmulatorSettings } from "./model";
+import { policyTargetKey } from "../scenario/resolve";
+import type { Scenario } from "../scenario/types";
+import type { EligibilityFilter, RequestFilter, SubmitInput, SubmitResult, TenantState } from "./api";
+import { formatIsoDuration, isoUtc, resolveTimeSpec } from "./durations";
+import {
+  advance,
+  cancel,
+  canonicalTarget,
+  isCurrent,
+  isVisible,
+  policyFor,
+  policyTargetOf,
+  requestKey,
+  review,
+  roleGuid,
+  setPolicy,
+  submit,
+  type TenantData,
+} from "./engine";
+import type {
+  AssignmentRecord,
+  CaPolicyRecord,
+  EligibilityRecord,
+  EmulatorSettings,
+  Plane,
+  PolicyRecord,
+  RequestRecord,
+} from "./model";
+import type { ScopeHierarchy } from "./scopes";
+
+export const defaultEmulatorSettings: Readonly<EmulatorSettings> = {
+  acrsChallenge: "body",
+  requireCp1ForAcrs: false,
+  groupEnumCasing: "csdl",
+  pageSize: 100,
+  provisioningDelaySeconds: 0,
+  tokenLifetimeSeconds: 3600,
+};
+
+const MINUTE = 60_000;
+
+function resolveTime(spec: string, now: number, what: string): string {
+  const v = resolveTimeSpec(spec, now);
+  if (v === undefined) throw new RangeError(`${what}: not a time: ${spec}`);
+  return isoUtc(v);
+}
+
+function definedOnly<T extends object>(o: Partial<T>): Partial<T> {
+  const out: Partial<T> = {};
+  for (const [k, v] of Object.entries(o)) if (v !== undefined) Object.assign(out, { [k]: v });
+  return out;
+}
 
 export function createTenantState(
-  _scenario: Scenario,
-  _clock: Clock,
-  _settings: Partial<EmulatorSettings> = {},
+  scenario: Scenario,
+  clock: Clock,
+  settings: Partial<EmulatorSettings> = {},
 ): TenantState {
-  throw new Error("createTenantState is not implemented yet");
+  const now0 = clock.nowMs();
+  const s = scenario;
+  const effectiveSettings: EmulatorSettings = {
+    ...defaultEmulatorSettings,
+    ...definedOnly(s.settings),
+    ...definedOnly(settings),
+  };
+
+  const hierarchy: ScopeHierarchy = {
+    rootManagementGroup: s.tenant.id,
+    managementGroupOfSubscription: (id) =>
+      s.subscriptions.find((x) => x.subscriptionId.toLowerCase() === id.toLowerCase())?.managementGroup,
+    parentOfManagementGroup: (name) =>
+      s.managementGroups.find((m) => m.name.toLowerCase() === name.toLowerCase())?.parent,
+  };
+
+  const data: TenantData = {
+    scenario: s,
+    settings: effectiveSettings,
+    loadedAtMs: now0,
+    eligibilities: s.eligibilities.map((e) => ({
+      id: e.id,
+      principalId: e.principalId,
+      target: canonicalTarget(e.target),
+      start: resolveTime(e.start, now0, `eligibility ${e.id} start`),
+      end: e.end === null ? null : resolveTime(e.end, now0, `eligibility ${e.id} end`),
+      memberType: "Direct",
+    })),
+    assignments: s.assignments.map((a) => {
+      const start = resolveTime(a.start, now0, `assignment ${a.id} start`);
+      return {
+        id: a.id,
+        principalId: a.principalId,
+        target: canonicalTarget(a.target),
+        assignmentType: "Assigned",
+        start,
+        end: a.end === null ? null : resolveTime(a.end, now0, `assignment ${a.id} end`),
+        visibleFrom: start,
+        memberType: "Direct",
+      } satisfies AssignmentRecord;
+    }),
+    requests: new Map(),
+    requestMeta: new Map(),
+    approvals: new Map(),
+    policies: new Map(),
+    defaultPolicies: new Map(),
+    hierarchy,
+  };
+
+  for (const p of s.policies) {
+    const record: PolicyRecord = {
+      policyGuid: p.policyGuid,
+      target: p.target,
+      settings: { ...p.settings, approvers: [...p.settings.approvers] },
+      lastModifiedDateTime: isoUtc(now0),
+    };
+    if (p.readableBy) record.readableBy = [...p.readableBy];
+    data.policies.set(policyTargetKey(p.target), record);
+  }
+
+  // Activations already running when the scenario loads, with the request that made each.
+  for (const a of s.activations) {
+    const start = isoUtc(now0 - a.startedMinutesAgo * MINUTE);
+    const end = isoUtc(now0 + a.expiresInMinutes * MINUTE);
+    const target = canonicalTarget(a.target);
+    data.assignments.push({
+      id: a.id,
+      principalId: a.principalId,
+      target,
+      assignmentType: "Activated",
+      start,
+      end,
+      visibleFrom: start,
+      memberType: "Direct",
+      requestId: a.id,
+      eligibilityId: a.eligibilityId,
+    });
+    const request: RequestRecord = {
+      id: a.id,
+      plane: target.plane,
+      action: "selfActivate",
+      principalId: a.principalId,
+      createdBy: a.principalId,
+      target,
+      justification: a.justification,
+      ticketNumber: null,
+      ticketSystem: null,
+      requestedStart: null,
+      start,
+      duration: formatIsoDuration((a.startedMinutesAgo + a.expiresInMinutes) * MINUTE),
+      end,
+      expirationType: "afterDuration",
+      status: "Provisioned",
+      createdDateTime: start,
+      completedDateTime: start,
+      approvalId: null,
+      assignmentId: a.id,
+    };
+    if (target.plane === "azure") request.armScope = target.scope;
+    data.requests.set(requestKey(target.plane, a.id), request);
+    data.requestMeta.set(requestKey(target.plane, a.id), { eligibilityId: a.eligibilityId });
+  }
+
+  const caPolicies: CaPolicyRecord[] = s.caPolicies.map((c) => ({
+    ...c,
+    createdDateTime: resolveTime(c.createdDateTime, now0, `conditional access policy ${c.id} createdDateTime`),
+  }));
+
+  const tick = () => advance(data, clock.nowMs());
+  const clone = <T>(v: T): T => structuredClone(v);
+  const lower = (v: string | undefined) => v?.toLowerCase();
+
+  const matches = (r: EligibilityRecord | AssignmentRecord, f: EligibilityFilter): boolean => {
+    if (f.plane && r.target.plane !== f.plane) return false;
+    if (f.principalId && r.principalId !== lower(f.principalId)) return false;
+    if (f.groupId && (r.target.plane !== "group" || r.target.groupId !== lower(f.groupId))) return false;
+    if (f.roleDefinitionId) {
+      if (r.target.plane === "group") return false;
+      if (r.target.roleDefinitionId !== roleGuid(f.roleDefinitionId)) return false;
+    }
+    return true;
+  };
+
+  const state: TenantState = {
+    tenant: s.tenant,
+    guestTenants: s.guestTenants,
+    settings: effectiveSettings,
+    users: s.users,
+    apps: s.apps,
+    authContexts: s.authContexts,
+    caPolicies,
+    directoryRoles: s.directoryRoles,
+    administrativeUnits: s.administrativeUnits,
+    groups: s.groups,
+    managementGroups: s.managementGroups,
+    subscriptions: s.subscriptions,
+    resourceGroups: s.resourceGroups,
+    resources: s.resources,
+    azureRoleDefinitions: s.azureRoleDefinitions,
+
+    user: (oid) => s.users.find((u) => u.oid === oid.toLowerCase()),
+    userByUpn: (upn) => s.users.find((u) => u.upn === upn.toLowerCase()),
+
+    eligibilities(filter = {}) {
+      const now = clock.nowMs();
+      return data.eligibilities.filter((e) => isCurrent(e, now) && matches(e, filter)).map(clone);
+    },
+    assignments(filter = {}) {
+      tick();
+      const now = clock.nowMs();
+      return data.assignments
+        .filter((a) => (filter.includeNotVisible ? a.end === null || now < Date.parse(a.end) : isVisible(a, now)))
+        .filter((a) => matches(a, filter))
+        .map(clone);
+    },
+    requests(filter: RequestFilter = {}) {
+      tick();
+      const approver = lower(filter.approverId);
+      return [...data.requests.values()]
+        .filter((r) => !filter.plane || r.plane === filter.plane)
+        .filter((r) => !filter.principalId || r.principalId === lower(filter.principalId))
+        .filter((r) => {
+          if (approver === undefined) return true;
+          if (r.status !== "PendingApproval" || !r.approvalId) return false;
+          const stage = data.approvals.get(r.approvalId.toLowerCase())?.stages.find((x) => x.status === "InProgress");
+          return stage?.approvers.some((a) => a.toLowerCase() === approver) ?? false;
+        })
+        .map(clone);
+    },
+    request(plane, id) {
+      tick();
+      const r = data.requests.get(requestKey(plane, id));
+      return r && clone(r);
+    },
+    approvals() {
+      tick();
+      return [...data.approvals.values()].map(clone);
+    },
+    approval(id) {
+      tick();
+      const a = data.approvals.get(id.toLowerCase());
+      return a && clone(a);
+    },
+
+    policyFor: (target) => clone(policyFor(data, target)),
+    policies(plane: Plane) {
+      const out = new Map<string, PolicyRecord>();
+      for (const [k, p] of data.policies) if (p.target.plane === plane) out.set(k, p);
+      for (const e of data.eligibilities) {
+        if (e.target.plane !== plane) continue;
+        const p = policyFor(data, policyTargetOf(e.target));
+        out.set(policyTargetKey(p.target), p);
+      }
+      return [...out.values()].map(clone);
+    },
+
+    submit(input: SubmitInput, caller): SubmitResult {
+      const result = submit(data, clock, input, caller);
+      return result.ok ? { ok: true, request: clone(result.request) } : result;
+    },
+    cancel(plane, requestId, callerOid) {
+      const result = cancel(data, clock, plane, requestId, callerOid);
+      return result.ok ? { ok: true, request: clone(result.request) } : result;
+    },
+    review(approvalId, decision, reviewerOid, justification) {
+      const result = review(data, clock, approvalId, decision, reviewerOid, justification);
+      return result.ok ? { ok: true, approval: clone(result.approval), request: clone(result.request) } : result;
+    },
+    setPolicy: (target, settings) => clone(setPolicy(data, clock, target, settings)),
+
+    dump() {
+      tick();
+      const now = clock.nowMs();
+      return clone({
+        now: isoUtc(now),
+        loadedAt: isoUtc(data.loadedAtMs),
+        scenario: { name: s.name, description: s.description },
+        tenant: s.tenant,
+        guestTenants: s.guestTenants,
+        settings: effectiveSettings,
+        users: s.users,
+        apps: s.apps,
+        authContexts: s.authContexts,
+        caPolicies,
+        administrativeUnits: s.administrativeUnits,
+        customDirectoryRoles: s.directoryRoles.filter((r) => !r.isBuiltIn),
+        groups: s.groups,
+        managementGroups: s.managementGroups,
+        subscriptions: s.subscriptions,
+        resourceGroups: s.resourceGroups,
+        resources: s.resources,
+        customAzureRoles: s.azureRoleDefinitions.filter((r) => r.type === "CustomRole"),
+        policies: [...data.policies.values(), ...data.defaultPolicies.values()],
+        eligibilities: data.eligibilities.map((e) => ({ ...e, current: isCurrent(e, now) })),
+        assignments: data.assignments.map((a) => ({ ...a, visible: isVisible(a, now) })),
+        requests: [...data.requests.values()],
+        approvals: [...data.approvals.values()],
+      });
+    },
+  };
+  return state;
 }
