@@ -57,6 +57,12 @@ export interface ArmRoleAssignmentScheduleInstanceProperties extends ArmRoleElig
   assignmentType?: string; // "Activated" | "Assigned"
 }
 
+/** `roleEligibilitySchedules` (recorded live: carries the request id and `updatedOn`). */
+export interface ArmRoleEligibilityScheduleProperties extends ArmRoleEligibilityScheduleInstanceProperties {
+  roleEligibilityScheduleRequestId?: string;
+  updatedOn?: string;
+}
+
 export interface ArmTicketInfo {
   ticketNumber?: string | null;
   ticketSystem?: string | null;
@@ -159,18 +165,99 @@ export interface ArmEligibleChildResource {
   type: string; // "resourcegroup" | "subscription" | "managementgroup" | resource type
 }
 
+/** `RoleAssignmentApprovalActorIdentity` (api-version 2021-01-01-preview). */
+export interface ArmApprovalActorIdentity {
+  principalId?: string;
+  principalType?: string; // "user" | "servicePrincipal" (lower-case on the wire)
+  principalName?: string;
+  userPrincipalName?: string;
+}
+
 export interface ArmApprovalStageProperties {
   displayName?: string;
-  status?: string; // NotStarted | InProgress | Completed | Escalating
+  status?: string; // NotStarted | InProgress | Completed | Expired | Initializing | Escalating | Completing | Escalated
   assignedToMe?: boolean;
-  reviewedBy?: { id?: string; displayName?: string; principalName?: string; principalType?: string; email?: string };
-  reviewedDateTime?: string;
+  reviewedBy?: ArmApprovalActorIdentity | null;
+  reviewedDateTime?: string | null;
   reviewResult?: string; // Approve | Deny | NotReviewed
   justification?: string;
 }
 
+export type ArmApprovalStage = ArmResource<ArmApprovalStageProperties>;
+
 export interface ArmApprovalProperties {
-  stages?: Array<{ id: string; name: string; type: string; properties: ArmApprovalStageProperties }>;
+  stages?: ArmApprovalStage[];
+}
+
+/** Body of PUT/PATCH `roleAssignmentApprovals/{id}/stages/{stageId}`. */
+export interface ArmApprovalStageReviewInput {
+  properties: { reviewResult: "Approve" | "Deny"; justification?: string };
+}
+
+/** GET /tenants (Microsoft.Resources, api-version 2022-12-01). */
+export interface ArmTenant {
+  id: string;
+  tenantId: string;
+  countryCode?: string;
+  displayName?: string;
+  domains?: string[];
+  tenantCategory?: string; // Home | ProjectedBy | ManagedBy
+  defaultDomain?: string;
+  tenantType?: string;
+  tenantBrandingLogoUrl?: string;
+}
+
+/** GET /subscriptions (Microsoft.Resources, api-version 2022-12-01). */
+export interface ArmSubscription {
+  id: string;
+  subscriptionId: string;
+  tenantId?: string;
+  displayName: string;
+  state: string;
+  subscriptionPolicies?: { locationPlacementId?: string; quotaId?: string; spendingLimit?: string };
+  authorizationSource?: string;
+  managedByTenants?: Array<{ tenantId: string }>;
+  tags?: Record<string, string>;
+}
+
+/** GET /subscriptions/{s}/resourcegroups (Microsoft.Resources). */
+export interface ArmResourceGroup {
+  id: string;
+  name: string;
+  type: string;
+  location: string;
+  properties: { provisioningState: string };
+  tags?: Record<string, string>;
+}
+
+/** GET /providers/Microsoft.Management/managementGroups (api-version 2023-04-01). */
+export interface ArmManagementGroup {
+  id: string;
+  type: string;
+  name: string;
+  properties: {
+    tenantId?: string;
+    displayName?: string;
+    details?: {
+      version?: number;
+      updatedTime?: string;
+      updatedBy?: string;
+      parent?: { id?: string; name?: string; displayName?: string } | null;
+    };
+  };
+}
+
+/** GET {scope}/providers/Microsoft.Authorization/roleDefinitions (api-version 2022-04-01). */
+export interface ArmRoleDefinitionProperties {
+  roleName?: string;
+  type?: string; // BuiltInRole | CustomRole
+  description?: string;
+  assignableScopes?: string[];
+  permissions?: Array<{ actions?: string[]; notActions?: string[]; dataActions?: string[]; notDataActions?: string[] }>;
+  createdOn?: string;
+  updatedOn?: string;
+  createdBy?: string | null;
+  updatedBy?: string | null;
 }
 
 export interface ArmErrorBody {

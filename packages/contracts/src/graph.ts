@@ -2,7 +2,9 @@
  * Microsoft Graph v1.0 wire types for the PIM subset pimkit uses. Property names and casing are
  * the wire's (see docs/emulator-fidelity.md for sources). `test/graph-types.test.ts` checks them
  * against @microsoft/microsoft-graph-types so they cannot drift from Microsoft's own definitions.
- * Enum-like strings are typed `string` where the service's casing varies between surfaces.
+ * Enum-like strings are typed `string` where the service's casing varies between surfaces
+ * (PIM-for-Groups `memberType` / `assignmentType`, policy rule `operations`); those are the only
+ * properties the assignability checks leave out.
  */
 
 export type GraphScheduleAction =
@@ -23,8 +25,14 @@ export interface GraphCollection<T> {
   value: T[];
 }
 
+/**
+ * The CSDL spelling, which the service always answers with. It parses the enum in any case on
+ * input (the directory-role docs send `AfterDuration`), but clients should send this spelling.
+ */
+export type GraphExpirationPatternType = "notSpecified" | "noExpiration" | "afterDateTime" | "afterDuration";
+
 export interface GraphExpirationPattern {
-  type?: string | null; // "afterDuration" | "afterDateTime" | "noExpiration" | "notSpecified" (any case accepted)
+  type?: GraphExpirationPatternType | null;
   duration?: string | null;
   endDateTime?: string | null;
 }
@@ -32,7 +40,8 @@ export interface GraphExpirationPattern {
 export interface GraphRequestSchedule {
   startDateTime?: string | null;
   expiration?: GraphExpirationPattern | null;
-  recurrence?: unknown | null;
+  /** Recurring activations are not supported by PIM; the service answers `null`. */
+  recurrence?: null;
 }
 
 export interface GraphTicketInfo {
@@ -58,13 +67,18 @@ export interface GraphRoleDefinition {
   templateId?: string | null;
   isBuiltIn?: boolean | null;
   isEnabled?: boolean | null;
+  resourceScopes?: string[];
+  version?: string | null;
 }
 
+/** A directory object as `principal` / `directoryScope` expand it; `@odata.type` names the subtype. */
 export interface GraphDirectoryObject {
-  "@odata.type"?: string;
+  "@odata.type"?: string; // "#microsoft.graph.user" | "#microsoft.graph.group" | "#microsoft.graph.administrativeUnit"
   id: string;
   displayName?: string | null;
   userPrincipalName?: string | null;
+  description?: string | null;
+  mail?: string | null;
 }
 
 export interface GraphRoleEligibilityScheduleInstance {
@@ -101,6 +115,29 @@ export interface GraphRoleAssignmentScheduleInstance {
   directoryScope?: GraphDirectoryObject | null;
 }
 
+/** roleEligibilitySchedules / roleAssignmentSchedules (the schedules behind the instances). */
+export interface GraphRoleEligibilitySchedule {
+  "@odata.type"?: string;
+  id: string;
+  principalId: string;
+  roleDefinitionId: string;
+  directoryScopeId?: string | null;
+  appScopeId?: string | null;
+  createdDateTime?: string | null;
+  createdUsing?: string | null;
+  modifiedDateTime?: string | null;
+  status?: string | null;
+  memberType?: string | null;
+  scheduleInfo?: GraphRequestSchedule | null;
+  roleDefinition?: GraphRoleDefinition | null;
+  principal?: GraphDirectoryObject | null;
+  directoryScope?: GraphDirectoryObject | null;
+}
+
+export interface GraphRoleAssignmentSchedule extends GraphRoleEligibilitySchedule {
+  assignmentType?: string | null; // "Activated" | "Assigned"
+}
+
 /** Body of POST roleManagement/directory/roleAssignmentScheduleRequests. */
 export interface GraphRoleAssignmentScheduleRequestInput {
   action: GraphScheduleAction;
@@ -112,6 +149,7 @@ export interface GraphRoleAssignmentScheduleRequestInput {
   ticketInfo?: GraphTicketInfo | null;
   scheduleInfo?: GraphRequestSchedule | null;
   isValidationOnly?: boolean;
+  customData?: string | null;
 }
 
 export interface GraphRoleAssignmentScheduleRequest extends GraphRoleAssignmentScheduleRequestInput {
@@ -124,6 +162,8 @@ export interface GraphRoleAssignmentScheduleRequest extends GraphRoleAssignmentS
   createdBy?: GraphIdentitySet | null;
   targetScheduleId?: string | null;
   roleDefinition?: GraphRoleDefinition | null;
+  principal?: GraphDirectoryObject | null;
+  directoryScope?: GraphDirectoryObject | null;
 }
 
 export type GraphAccessId = "member" | "owner";
@@ -132,6 +172,8 @@ export interface GraphGroupRef {
   id: string;
   displayName?: string | null;
   description?: string | null;
+  securityEnabled?: boolean | null;
+  mailEnabled?: boolean | null;
 }
 
 export interface GraphGroupEligibilityScheduleInstance {
@@ -161,6 +203,27 @@ export interface GraphGroupAssignmentScheduleInstance {
   principal?: GraphDirectoryObject | null;
 }
 
+/** eligibilitySchedules / assignmentSchedules of PIM for Groups. */
+export interface GraphGroupEligibilitySchedule {
+  "@odata.type"?: string;
+  id: string;
+  principalId: string;
+  groupId: string;
+  accessId: GraphAccessId;
+  memberType?: string | null; // CSDL lower-case; docs show PascalCase
+  createdDateTime?: string | null;
+  createdUsing?: string | null;
+  modifiedDateTime?: string | null;
+  status?: string | null;
+  scheduleInfo?: GraphRequestSchedule | null;
+  group?: GraphGroupRef | null;
+  principal?: GraphDirectoryObject | null;
+}
+
+export interface GraphGroupAssignmentSchedule extends GraphGroupEligibilitySchedule {
+  assignmentType?: string | null; // "assigned" | "activated" (any case)
+}
+
 /** Body of POST identityGovernance/privilegedAccess/group/assignmentScheduleRequests. */
 export interface GraphGroupAssignmentScheduleRequestInput {
   action: GraphScheduleAction;
@@ -171,6 +234,7 @@ export interface GraphGroupAssignmentScheduleRequestInput {
   ticketInfo?: GraphTicketInfo | null;
   scheduleInfo?: GraphRequestSchedule | null;
   isValidationOnly?: boolean;
+  customData?: string | null;
 }
 
 export interface GraphGroupAssignmentScheduleRequest extends GraphGroupAssignmentScheduleRequestInput {
@@ -183,11 +247,12 @@ export interface GraphGroupAssignmentScheduleRequest extends GraphGroupAssignmen
   createdBy?: GraphIdentitySet | null;
   targetScheduleId?: string | null;
   group?: GraphGroupRef | null;
+  principal?: GraphDirectoryObject | null;
 }
 
 export interface GraphPolicyRuleTarget {
   caller?: string | null;
-  operations?: string[] | null;
+  operations?: string[] | null; // ["all"] for directory roles, ["All"] for groups
   level?: string | null;
   inheritableSettings?: string[] | null;
   enforcedSettings?: string[] | null;
@@ -199,18 +264,21 @@ export interface GraphPolicyRuleBase {
   target?: GraphPolicyRuleTarget | null;
 }
 
+/** An approver: `#microsoft.graph.singleUser` (userId) or `#microsoft.graph.groupMembers` (groupId). */
+export interface GraphSubjectSet {
+  "@odata.type": string;
+  userId?: string | null;
+  groupId?: string | null;
+  description?: string | null;
+}
+
 export interface GraphApprovalStage {
   approvalStageTimeOutInDays?: number | null;
   isApproverJustificationRequired?: boolean | null;
   escalationTimeInMinutes?: number | null;
   isEscalationEnabled?: boolean | null;
-  primaryApprovers?: Array<{
-    "@odata.type": string;
-    userId?: string;
-    groupId?: string;
-    description?: string | null;
-  }> | null;
-  escalationApprovers?: unknown[] | null;
+  primaryApprovers?: GraphSubjectSet[] | null;
+  escalationApprovers?: GraphSubjectSet[] | null;
 }
 
 export interface GraphPolicyRule extends GraphPolicyRuleBase {
@@ -235,11 +303,11 @@ export interface GraphPolicyRule extends GraphPolicyRuleBase {
 
 export interface GraphRoleManagementPolicy {
   id: string;
-  displayName?: string | null;
-  description?: string | null;
+  displayName?: string;
+  description?: string;
   isOrganizationDefault?: boolean | null;
-  scopeId?: string | null;
-  scopeType?: string | null;
+  scopeId?: string;
+  scopeType?: string;
   lastModifiedDateTime?: string | null;
   lastModifiedBy?: GraphIdentity | null;
   rules?: GraphPolicyRule[];
@@ -262,25 +330,59 @@ export interface GraphAuthenticationContextClassReference {
   isAvailable?: boolean | null;
 }
 
+export type GraphConditionalAccessPolicyState = "enabled" | "disabled" | "enabledForReportingButNotEnforced";
+
+export type GraphConditionalAccessClientApp =
+  | "all"
+  | "browser"
+  | "mobileAppsAndDesktopClients"
+  | "exchangeActiveSync"
+  | "easSupported"
+  | "other"
+  | "unknownFutureValue";
+
+export type GraphConditionalAccessGrantControl =
+  | "block"
+  | "mfa"
+  | "compliantDevice"
+  | "domainJoinedDevice"
+  | "approvedApplication"
+  | "compliantApplication"
+  | "passwordChange"
+  | "unknownFutureValue";
+
 export interface GraphConditionalAccessPolicy {
   id: string;
-  displayName?: string | null;
-  state?: string | null;
+  displayName?: string;
+  state?: GraphConditionalAccessPolicyState;
   createdDateTime?: string | null;
   modifiedDateTime?: string | null;
   conditions?: {
-    users?: { includeUsers?: string[]; excludeUsers?: string[] } | null;
+    users?: {
+      includeUsers?: string[];
+      excludeUsers?: string[];
+      includeGroups?: string[];
+      excludeGroups?: string[];
+      includeRoles?: string[];
+      excludeRoles?: string[];
+    } | null;
     applications?: {
       includeApplications?: string[];
       excludeApplications?: string[];
       includeUserActions?: string[];
       includeAuthenticationContextClassReferences?: string[];
     } | null;
-    clientAppTypes?: string[] | null;
+    clientAppTypes?: GraphConditionalAccessClientApp[];
+  };
+  grantControls?: {
+    operator?: string | null;
+    builtInControls?: GraphConditionalAccessGrantControl[];
+    customAuthenticationFactors?: string[];
+    termsOfUse?: string[];
   } | null;
-  grantControls?: { operator?: string | null; builtInControls?: string[] | null } | null;
 }
 
+/** v1.0 approvalStage (beta directory-role approvals call the same thing an approvalStep). */
 export interface GraphApprovalStep {
   id: string;
   assignedToMe?: boolean | null;
@@ -289,12 +391,19 @@ export interface GraphApprovalStep {
   reviewResult?: string | null; // "NotReviewed" | "Approve" | "Deny"
   reviewedBy?: GraphIdentity | null;
   reviewedDateTime?: string | null;
-  status?: string | null; // "NotStarted" | "InProgress" | "Completed"
+  status?: string | null; // "Initializing" | "InProgress" | "Completed" | "Expired"
 }
 
+/** v1.0 `approval` (`stages`); the beta directory-role approval carries `steps` instead. */
 export interface GraphApproval {
   id: string;
   stages?: GraphApprovalStep[];
+}
+
+/** PATCH body of an approval stage (v1.0) or step (beta). */
+export interface GraphApprovalDecision {
+  reviewResult: "Approve" | "Deny";
+  justification?: string | null;
 }
 
 export interface GraphUser {
@@ -302,6 +411,8 @@ export interface GraphUser {
   displayName?: string | null;
   userPrincipalName?: string | null;
   mail?: string | null;
+  givenName?: string | null;
+  surname?: string | null;
 }
 
 export interface GraphAdministrativeUnit {

@@ -30,6 +30,11 @@ export interface FaultSpec {
   after?: number;
   /** Probability in [0,1] per matching request (seeded, reproducible). */
   probability?: number;
+  /**
+   * `reset` / `hang` only: let the request reach its surface first (a write takes effect), then
+   * drop or stall the connection — the ambiguous failure a client must not answer by resending.
+   */
+  afterHandling?: boolean;
 }
 
 export interface ActiveFault extends FaultSpec {

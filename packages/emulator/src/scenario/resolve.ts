@@ -148,7 +148,8 @@ export function resolveScenario(p: ParsedScenario): Scenario {
       redirectUris: ["http://localhost"],
       spa: false,
     },
-    { clientId: undefined, displayName: "pimkit portal", redirectUris: ["http://localhost"], spa: true },
+    // "/" is the emulator's own origin: the portal it serves signs in from there.
+    { clientId: undefined, displayName: "pimkit portal", redirectUris: ["http://localhost", "/"], spa: true },
   ];
   appInputs.forEach((a, i) => {
     const clientId = (a.clientId ?? stableGuid("app", tenant.id, a.displayName)).toLowerCase();

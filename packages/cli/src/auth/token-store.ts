@@ -1,0 +1,194 @@
+import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import { rm } from "node:fs/promises";
+import { join } from "node:path";
+import type { ICachePlugin, TokenCacheContext } from "@azure/msal-node";
+import { CliError } from "../framework/errors";
+import { exitCodes } from "../framework/exit-codes";
+import { readPrivateFile, writeFileAtomic } from "../state/atomic";
+import { fileNames } from "../state/paths";
+import { keyAccountFor, type SecretStore, type SecretStoreFactory } from "./secret-store";
+
+export type TokenCacheMode = "keyring" | "file" | "memory";
+
+export interface TokenStorageInfo {
+  storage: TokenCacheMode;
+  /** Where the bytes are. */
+  location: string;
+  /** How they are protected, in words. */
+  protection: string;
+  /** True when tokens sit in a file protected only by its permissions. */
+  plaintext: boolean;
+}
+
+export interface TokenStore {
+  readonly mode: TokenCacheMode;
+  readonly plugin: ICachePlugin | undefined;
+  readonly info: TokenStorageInfo;
+  /** Reads the serialized MSAL cache (JSON text) without going through MSAL; "" when empty. */
+  readRaw(): Promise<string>;
+  /** Writes a serialized MSAL cache (empty text removes the stored copy). */
+  writeRaw(serialized: string): Promise<void>;
+}
+
+/**
+ * With a keyring, the MSAL cache is encrypted (AES-256-GCM) into a 0600 file and the 256-bit
+ * key lives in the OS secret store: Windows' credential store caps a secret at 2.5 KB, far below
+ * a cache with Graph and ARM tokens, and this keeps every platform on one code path.
+ */
+class KeyringTokenStore implements TokenStore {
+  readonly mode = "keyring" as const;
+  readonly plugin: ICachePlugin;
+  readonly info: TokenStorageInfo;
+  private readonly file: string;
+  private readonly account: string;
+
+  constructor(
+    private readonly secrets: SecretStore,
+    dir: string,
+  ) {
+    this.file = join(dir, fileNames.tokenCacheEncrypted);
+    this.account = keyAccountFor(dir);
+    this.info = {
+      storage: "keyring",
+      location: `${this.file} (key in ${secrets.backend}, service "pimkit")`,
+      protection: `AES-256-GCM; the key is kept in ${secrets.backend}; file mode 0600`,
+      plaintext: false,
+    };
+    this.plugin = pluginFor(this);
+  }
+
+  private key(create: boolean): Buffer | null {
+    const existing = this.secrets.get(this.account);
+    if (existing) return Buffer.from(existing, "base64");
+    if (!create) return null;
+    const fresh = randomBytes(32);
+    this.secrets.set(this.account, fresh.toString("base64"));
+    return fresh;
+  }
+
+  async readRaw(): Promise<string> {
+    const raw = await readPrivateFile(this.file);
+    if (!raw) return "";
+    const key = this.key(false);
+    if (!key) return "";
+    try {
+      const box = JSON.parse(raw.toString("utf8")) as { iv: string; tag: string; data: string };
+      const decipher = createDecipheriv("aes-256-gcm", key, Buffer.from(box.iv, "base64"));
+      decipher.setAuthTag(Buffer.from(box.tag, "base64"));
+      return Buffer.concat([decipher.update(Buffer.from(box.data, "base64")), decipher.final()]).toString("utf8");
+    } catch {
+      // Wrong key (keyring reset) or a damaged file: the tokens are unrecoverable; sign in again.
+      return "";
+    }
+  }
+
+  async writeRaw(serialized: string): Promise<void> {
+    if (serialized === "") {
+      await rm(this.file, { force: true });
+      try {
+        this.secrets.delete(this.account);
+      } catch {
+        // The key without the file protects nothing; a locked store keeps it until next time.
+      }
+      return;
+    }
+    const key = this.key(true);
+    if (!key) return;
+    const iv = randomBytes(12);
+    const cipher = createCipheriv("aes-256-gcm", key, iv);
+    const data = Buffer.concat([cipher.update(serialized, "utf8"), cipher.final()]);
+    const box = { version: 1, alg: "A256GCM", iv: iv.toString("base64"), tag: cipher.getAuthTag().toString("base64"), data: data.toString("base64") };
+    await writeFileAtomic(this.file, `${JSON.stringify(box)}\n`);
+  }
+}
+
+/** Explicit opt-in only: tokens in a 0600 file inside the 0700 config folder. */
+class FileTokenStore implements TokenStore {
+  readonly mode = "file" as const;
+  readonly plugin: ICachePlugin;
+  readonly info: TokenStorageInfo;
+  private readonly file: string;
+
+  constructor(dir: string) {
+    this.file = join(dir, fileNames.tokenCacheFile);
+    this.info = {
+      storage: "file",
+      location: this.file,
+      protection: "plain text, protected only by file permissions (0600 file in a 0700 folder); chosen with --token-cache file",
+      plaintext: true,
+    };
+    this.plugin = pluginFor(this);
+  }
+
+  async readRaw(): Promise<string> {
+    return (await readPrivateFile(this.file))?.toString("utf8") ?? "";
+  }
+
+  async writeRaw(serialized: string): Promise<void> {
+    if (serialized === "") await rm(this.file, { force: true });
+    else await writeFileAtomic(this.file, serialized);
+  }
+}
+
+class MemoryTokenStore implements TokenStore {
+  readonly mode = "memory" as const;
+  readonly plugin = undefined;
+  readonly info: TokenStorageInfo = {
+    storage: "memory",
+    location: "this process only",
+    protection: "never written anywhere; gone when the command ends",
+    plaintext: false,
+  };
+  async readRaw(): Promise<string> {
+    return "";
+  }
+  async writeRaw(): Promise<void> {}
+}
+
+function pluginFor(store: { readRaw(): Promise<string>; writeRaw(s: string): Promise<void> }): ICachePlugin {
+  return {
+    async beforeCacheAccess(ctx: TokenCacheContext) {
+      const text = await store.readRaw();
+      if (text) ctx.tokenCache.deserialize(text);
+    },
+    async afterCacheAccess(ctx: TokenCacheContext) {
+      if (ctx.cacheHasChanged) await store.writeRaw(ctx.tokenCache.serialize());
+    },
+  };
+}
+
+export class KeyringUnavailableError extends CliError {
+  constructor(reason: string) {
+    super("keyring_unavailable", `No OS secret store is usable here (${reason}), and pimkit does not write tokens to disk unless you ask it to.`, {
+      exitCode: exitCodes.signInRequired,
+      details: [
+        "Keep tokens in a 0600 file:   --token-cache file   (or PIMKIT_TOKEN_CACHE=file, or `pimkit config set token-cache file`)",
+        "Keep tokens for one command:  --token-cache memory",
+      ],
+    });
+  }
+}
+
+export async function openTokenStore(mode: TokenCacheMode, dir: string, secrets: SecretStoreFactory): Promise<TokenStore> {
+  if (mode === "memory") return new MemoryTokenStore();
+  if (mode === "file") return new FileTokenStore(dir);
+  let store: SecretStore;
+  try {
+    store = await secrets();
+  } catch (e) {
+    throw new KeyringUnavailableError((e as Error).message);
+  }
+  return new KeyringTokenStore(store, dir);
+}
+
+/** Every place tokens of this config folder may be, whatever mode is in use now (for logout). */
+export async function allTokenStores(dir: string, secrets: SecretStoreFactory): Promise<TokenStore[]> {
+  const out: TokenStore[] = [new FileTokenStore(dir)];
+  try {
+    out.push(new KeyringTokenStore(await secrets(), dir));
+  } catch {
+    // No keyring: only the encrypted file could remain, and without its key it is unreadable; remove it.
+    await rm(join(dir, fileNames.tokenCacheEncrypted), { force: true });
+  }
+  return out;
+}

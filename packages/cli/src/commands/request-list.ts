@@ -1,0 +1,53 @@
+import { defineCommand } from "../framework/command";
+
+export const requestList = defineCommand({
+  path: ["request", "list"],
+  summary: "List your activation requests",
+  description: "List your own PIM requests on every plane (activations, deactivations), newest first; --pending shows only those waiting for approval or a scheduled start.",
+  args: [],
+  flags: {
+    pending: { type: "boolean", description: "Only requests still pending (approval, or a scheduled start)." },
+  },
+  examples: [
+    { command: "pimkit request list --pending", description: "What is waiting for approval" },
+    { command: "pimkit request list -o json --query \"[?pending].requestId\"", description: "Ids of pending requests" },
+  ],
+  async run(ctx) {
+    const { loadRuntime, openClient } = await import("../app/runtime");
+    const { reportProblems, signInCheck } = await import("../app/problems");
+    const { requestJson, kindLabel, relativeTime } = await import("../roles/present");
+    const { renderTable } = await import("../output/table");
+    const { formatDuration } = await import("@pimkit/core");
+    const rt = await loadRuntime(ctx);
+    const h = await openClient(ctx, rt);
+    try {
+      const listing = await h.client.listRequests({ pendingOnly: ctx.flags.pending, abortSignal: ctx.io.signal });
+      signInCheck(h);
+      reportProblems(ctx, listing.problems, 3);
+      const requests = [...listing.requests].sort((a, b) => (b.createdAt ?? "").localeCompare(a.createdAt ?? ""));
+      const now = ctx.deps.now();
+      return {
+        data: requests.map(requestJson),
+        table: (style) =>
+          requests.length === 0
+            ? "No requests.\n"
+            : renderTable(
+                requests,
+                [
+                  { header: "Request", value: (r) => r.requestId },
+                  { header: "Name", value: (r) => (r.accessId ? `${r.name} (${r.accessId})` : r.name), maxWidth: 40 },
+                  { header: "Kind", value: (r) => kindLabel[r.kind] ?? r.kind },
+                  { header: "Scope", value: (r) => r.scope.displayName || r.scope.id, maxWidth: 36 },
+                  { header: "Action", value: (r) => r.action },
+                  { header: "Status", value: (r) => r.status },
+                  { header: "Created", value: (r) => relativeTime(r.createdAt, now) },
+                  { header: "Duration", value: (r) => (r.duration ? formatDuration(r.duration) : "") },
+                ],
+                { color: style.color },
+              ),
+      };
+    } finally {
+      await h.finish();
+    }
+  },
+});

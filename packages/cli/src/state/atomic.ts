@@ -1,0 +1,146 @@
+import { randomBytes } from "node:crypto";
+import { constants, promises as fs } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { CliError } from "../framework/errors";
+
+/**
+ * Files pimkit writes are private (folder 0700, files 0600) and replaced atomically: the new
+ * content goes to a temporary file in the same folder, is flushed to disk, then renamed over the
+ * old one, and the folder entry is flushed too. A crash (even kill -9) leaves either the old file
+ * or the new one, never half of either.
+ */
+export const dirMode = 0o700;
+export const fileMode = 0o600;
+
+export async function ensurePrivateDir(dir: string): Promise<void> {
+  await fs.mkdir(dir, { recursive: true, mode: dirMode });
+  const st = await fs.lstat(dir);
+  if (st.isSymbolicLink() || !st.isDirectory()) {
+    throw new CliError("unsafe_path", `${dir} is not a directory pimkit can use (it is a link or a file).`);
+  }
+  if (process.platform !== "win32" && (st.mode & 0o077) !== 0) {
+    // Tighten a folder we own that was created with looser permissions (an older tool, a umask).
+    await fs.chmod(dir, dirMode);
+  }
+}
+
+async function refuseSymlink(path: string): Promise<void> {
+  try {
+    const st = await fs.lstat(path);
+    if (st.isSymbolicLink()) {
+      throw new CliError("unsafe_path", `${path} is a symbolic link; pimkit does not follow links for its own files.`);
+    }
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+  }
+}
+
+export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+  const dir = dirname(path);
+  await ensurePrivateDir(dir);
+  await refuseSymlink(path);
+  const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
+  const handle = await fs.open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, fileMode);
+  try {
+    await handle.writeFile(data);
+    await handle.sync();
+  } catch (e) {
+    await handle.close();
+    await fs.rm(tmp, { force: true });
+    throw e;
+  }
+  await handle.close();
+  try {
+    await fs.rename(tmp, path);
+  } catch (e) {
+    await fs.rm(tmp, { force: true });
+    throw e;
+  }
+  if (process.platform !== "win32") {
+    await fs.chmod(path, fileMode);
+    const dh = await fs.open(dir, constants.O_RDONLY);
+    try {
+      await dh.sync();
+    } finally {
+      await dh.close();
+    }
+  }
+}
+
+/** Reads a file without following a link at its path; undefined when it does not exist. */
+export async function readPrivateFile(path: string): Promise<Buffer | undefined> {
+  let handle: fs.FileHandle;
+  try {
+    const flags = process.platform === "win32" ? constants.O_RDONLY : constants.O_RDONLY | constants.O_NOFOLLOW;
+    handle = await fs.open(path, flags);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") return undefined;
+    if (code === "ELOOP") {
+      throw new CliError("unsafe_path", `${path} is a symbolic link; pimkit does not follow links for its own files.`);
+    }
+    throw e;
+  }
+  try {
+    return await handle.readFile();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Group- or world-writable files could redirect pimkit to another tenant or app: refused (ssh StrictModes). */
+export async function checkNotWritableByOthers(path: string): Promise<void> {
+  if (process.platform === "win32") return;
+  try {
+    const st = await fs.stat(path);
+    if ((st.mode & 0o022) !== 0) {
+      throw new CliError(
+        "unsafe_permissions",
+        `${path} is writable by other users (mode ${(st.mode & 0o777).toString(8)}); refusing to use it.`,
+        { details: [`Fix it with: chmod 600 ${path}`] },
+      );
+    }
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+  }
+}
+
+/** Moves a file aside (`name.corrupt-<time>`) so nothing is lost; returns the new path. */
+export async function moveAside(path: string, now: Date): Promise<string> {
+  const stamp = now.toISOString().replace(/[:.]/g, "-");
+  const target = `${path}.corrupt-${stamp}`;
+  await fs.rename(path, target);
+  return target;
+}
+
+/** Serialises read-modify-write cycles across processes with an exclusive lock file. */
+export async function withFileLock<T>(path: string, fn: () => Promise<T>, timeoutMs = 5000): Promise<T> {
+  const lock = `${path}.lock`;
+  await ensurePrivateDir(dirname(path));
+  const started = Date.now();
+  for (;;) {
+    try {
+      const h = await fs.open(lock, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, fileMode);
+      await h.writeFile(String(process.pid));
+      await h.close();
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+      // A lock older than the timeout belongs to a process that died: take it over.
+      const st = await fs.stat(lock).catch(() => undefined);
+      if (st && Date.now() - st.mtimeMs > timeoutMs) {
+        await fs.rm(lock, { force: true });
+        continue;
+      }
+      if (Date.now() - started > timeoutMs) {
+        throw new CliError("locked", `${basename(path)} is being changed by another pimkit process; try again.`);
+      }
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    await fs.rm(lock, { force: true });
+  }
+}

@@ -1,0 +1,23 @@
+/**
+ * The token source, in the @azure/core-auth `TokenCredential` shape (declared here so the core has
+ * no runtime dependency on it). MSAL-backed credentials in the CLI and the portal implement it.
+ */
+export interface AccessToken {
+  token: string;
+  /** Milliseconds since the epoch. */
+  expiresOnTimestamp: number;
+  refreshAfterTimestamp?: number;
+  tokenType?: "Bearer" | "pop";
+}
+
+export interface GetTokenOptions {
+  /** A claims request (JSON text, not base64) to satisfy: step-up for authentication contexts or a CAE challenge. */
+  claims?: string;
+  abortSignal?: AbortSignal;
+  tenantId?: string;
+  enableCae?: boolean;
+}
+
+export interface TokenCredential {
+  getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken | null>;
+}

@@ -1,0 +1,160 @@
+import { mergeClaims } from "../claims";
+import type { Clock } from "../clock";
+import type { TokenCredential } from "../credential";
+import { isAbortError, PimError } from "../errors";
+
+export type TokenPlane = "graph" | "arm";
+
+interface CachedToken {
+  token: string;
+  expiresAt: number;
+}
+
+/** Refresh this long before expiry so a long batch never starts with a token about to lapse. */
+const refreshMarginMs = 2 * 60 * 1000;
+
+/**
+ * Tokens per (scopes, claims). The credential stays the only source; this only avoids asking it
+ * for every request, and drops a token the service refused so the next ask goes to the credential.
+ */
+export class TokenProvider {
+  private readonly cache = new Map<string, CachedToken>();
+  private readonly inflight = new Map<string, Promise<string>>();
+  private lastIdentity: { oid?: string; tid?: string } = {};
+
+  constructor(
+    private readonly credential: TokenCredential,
+    private readonly clock: Clock,
+  ) {}
+
+  async get(
+    scopes: readonly string[],
+    claims: string | undefined,
+    signal?: AbortSignal,
+    fresh = false,
+  ): Promise<string> {
+    const key = cacheKey(scopes, claims);
+    if (!fresh) {
+      const hit = this.cache.get(key);
+      if (hit && hit.expiresAt - refreshMarginMs > this.clock.now()) return hit.token;
+      const pending = this.inflight.get(key);
+      if (pending) return pending;
+    }
+    const p = this.acquire(scopes, claims, signal, key);
+    this.inflight.set(key, p);
+    try {
+      return await p;
+    } finally {
+      if (this.inflight.get(key) === p) this.inflight.delete(key);
+    }
+  }
+
+  private async acquire(
+    scopes: readonly string[],
+    claims: string | undefined,
+    signal: AbortSignal | undefined,
+    key: string,
+  ) {
+    let result: Awaited<ReturnType<TokenCredential["getToken"]>>;
+    try {
+      result = await this.credential.getToken([...scopes], {
+        ...(claims ? { claims } : {}),
+        ...(signal ? { abortSignal: signal } : {}),
+        enableCae: true,
+      });
+    } catch (e) {
+      if (isAbortError(e) || signal?.aborted)
+        throw new PimError("aborted", "The operation was cancelled.", { cause: e });
+      const code = claims ? "step_up_failed" : "token_unavailable";
+      const what = claims ? "The additional sign-in (step-up) did not complete" : "Could not get a sign-in token";
+      // The credential's message can name the account but never carries the token.
+      throw new PimError(code, `${what}: ${e instanceof Error ? e.message : "unknown error"}`, { cause: e });
+    }
+    if (!result?.token) {
+      throw new PimError(
+        claims ? "step_up_failed" : "sign_in_required",
+        "No sign-in token is available; sign in first.",
+      );
+    }
+    this.cache.set(key, { token: result.token, expiresAt: result.expiresOnTimestamp });
+    this.lastIdentity = { ...this.lastIdentity, ...decodeIdentity(result.token) };
+    return result.token;
+  }
+
+  /** Forgets a token the service refused (expired mid-batch, revoked). */
+  invalidate(scopes: readonly string[], claims: string | undefined): void {
+    this.cache.delete(cacheKey(scopes, claims));
+  }
+
+  identity(): { oid?: string; tid?: string } {
+    return this.lastIdentity;
+  }
+}
+
+function cacheKey(scopes: readonly string[], claims: string | undefined): string {
+  return `${[...scopes].sort().join(" ")}\n${claims ?? ""}`;
+}
+
+/** `oid` / `tid` of a JWT access token; empty when the token is opaque. Never validates or logs it. */
+export function decodeIdentity(token: string): { oid?: string; tid?: string } {
+  const part = token.split(".")[1];
+  if (!part) return {};
+  try {
+    let b64 = part.replace(/-/g, "+").replace(/_/g, "/");
+    while (b64.length % 4) b64 += "=";
+    const bin = atob(b64);
+    const payload: unknown = JSON.parse(new TextDecoder().decode(Uint8Array.from(bin, (c) => c.charCodeAt(0))));
+    if (typeof payload !== "object" || payload === null) return {};
+    const p = payload as Record<string, unknown>;
+    const out: { oid?: string; tid?: string } = {};
+    if (typeof p.oid === "string") out.oid = p.oid;
+    if (typeof p.tid === "string") out.tid = p.tid;
+    return out;
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * The claims an operation threads into every token request, and the single reactive step-up it
+ * may perform per distinct claims request. Concurrent challenges for the same contexts share one
+ * acquisition; a request resends at most once after a step-up (the pipeline enforces that).
+ */
+export class AuthSession {
+  private current: string | undefined;
+  private readonly stepUps = new Map<string, Promise<void>>();
+  /** Interactive-capable acquisitions made by this session (proactive + reactive). */
+  stepUpCount = 0;
+
+  constructor(
+    private readonly tokens: TokenProvider,
+    initialClaims?: string,
+  ) {
+    this.current = initialClaims;
+  }
+
+  get claims(): string | undefined {
+    return this.current;
+  }
+
+  /** Proactive step-up: one acquisition carrying every context, for the plane first used. */
+  async proactive(claims: string, scopes: readonly string[], signal?: AbortSignal): Promise<void> {
+    this.current = mergeClaims(this.current, claims);
+    this.stepUpCount++;
+    await this.tokens.get(scopes, this.current, signal, true);
+  }
+
+  /** Reactive step-up for a challenge; resolves once a token with the merged claims is held. */
+  async react(challengeClaims: string, scopes: readonly string[], signal?: AbortSignal): Promise<void> {
+    const merged = mergeClaims(this.current, challengeClaims) ?? challengeClaims;
+    const existing = this.stepUps.get(merged);
+    if (existing) return existing;
+    const p = (async () => {
+      this.stepUpCount++;
+      await this.tokens.get(scopes, merged, signal, true);
+      this.current = merged;
+    })();
+    this.stepUps.set(merged, p);
+    return p;
+  }
+}

@@ -1,0 +1,22 @@
+export type {
+  AdminClock,
+  ApprovalDecisionOptions,
+  ApprovalDecisionResult,
+  EmulatorAdmin,
+  RuntimeSettings,
+} from "./admin/api";
+export { type Clock, createClock } from "./clock";
+export { createEmulator, type Emulator, type EmulatorOptions, type EmulatorUser } from "./emulator";
+export type { IssueAccessTokenOptions } from "./entra/index";
+export type { AccessTokenClaims } from "./entra/types";
+export type { ActiveFault, FaultKind, FaultSpec, RequestLogEntry } from "./http/faults";
+export type { FetchLike } from "./http/in-process-fetch";
+export { loadScenario, type Scenario, ScenarioError } from "./scenario/load";
+export type {
+  ApprovalRecord,
+  EmulatorSettings,
+  PolicyRecord,
+  PolicySettings,
+  PolicyTarget,
+  RequestRecord,
+} from "./state/model";
