@@ -1,9 +1,9 @@
 #!/usr/bin/env node
+import { spawnSync } from "node:child_process";
 // Builds what the bins and the demo run: each Node entry bundled by esbuild into its package's
 // dist/ (workspace packages are TypeScript sources, so they are bundled in), and the portal by Vite.
 // Runs on `npm ci` (prepare) and before `npm test`, so a fresh clone needs nothing else.
 import { existsSync, rmSync } from "node:fs";
-import { spawnSync } from "node:child_process";
 import { basename, dirname, resolve } from "node:path";
 import { build } from "esbuild";
 

@@ -15,7 +15,8 @@ if (!existsSync(bundle)) {
 }
 const portalDir = resolve(root, "packages/portal/dist");
 const args = ["--scenario", "demo", ...process.argv.slice(2)];
-if (existsSync(resolve(portalDir, "index.html")) && !args.includes("--portal-dir")) args.push("--portal-dir", portalDir);
+if (existsSync(resolve(portalDir, "index.html")) && !args.includes("--portal-dir"))
+  args.push("--portal-dir", portalDir);
 
 const child = spawn(process.execPath, [bin, ...args], { stdio: ["ignore", "pipe", "inherit"] });
 const lines = createInterface({ input: child.stdout });

@@ -29,18 +29,30 @@ describe("compile-time assignability to @microsoft/microsoft-graph-types", () =>
   });
 
   it("PIM for Groups (casing-variant enums left out)", () => {
-    expectTypeOf<Omit<C.GraphGroupEligibilityScheduleInstance, "memberType">>().toExtend<MS.PrivilegedAccessGroupEligibilityScheduleInstance>();
-    expectTypeOf<Omit<C.GraphGroupAssignmentScheduleInstance, "memberType" | "assignmentType">>().toExtend<MS.PrivilegedAccessGroupAssignmentScheduleInstance>();
-    expectTypeOf<Omit<C.GraphGroupEligibilitySchedule, "memberType">>().toExtend<MS.PrivilegedAccessGroupEligibilitySchedule>();
-    expectTypeOf<Omit<C.GraphGroupAssignmentSchedule, "memberType" | "assignmentType">>().toExtend<MS.PrivilegedAccessGroupAssignmentSchedule>();
+    expectTypeOf<
+      Omit<C.GraphGroupEligibilityScheduleInstance, "memberType">
+    >().toExtend<MS.PrivilegedAccessGroupEligibilityScheduleInstance>();
+    expectTypeOf<
+      Omit<C.GraphGroupAssignmentScheduleInstance, "memberType" | "assignmentType">
+    >().toExtend<MS.PrivilegedAccessGroupAssignmentScheduleInstance>();
+    expectTypeOf<
+      Omit<C.GraphGroupEligibilitySchedule, "memberType">
+    >().toExtend<MS.PrivilegedAccessGroupEligibilitySchedule>();
+    expectTypeOf<
+      Omit<C.GraphGroupAssignmentSchedule, "memberType" | "assignmentType">
+    >().toExtend<MS.PrivilegedAccessGroupAssignmentSchedule>();
     expectTypeOf<C.GraphGroupAssignmentScheduleRequestInput>().toExtend<MS.PrivilegedAccessGroupAssignmentScheduleRequest>();
     expectTypeOf<C.GraphGroupAssignmentScheduleRequest>().toExtend<MS.PrivilegedAccessGroupAssignmentScheduleRequest>();
     expectTypeOf<C.GraphGroupRef>().toExtend<MS.Group>();
   });
 
   it("policies (rule target operations left out)", () => {
-    expectTypeOf<C.GraphRoleManagementPolicyAssignment>().toExtend<Omit<MS.UnifiedRoleManagementPolicyAssignment, "policy"> & { policy?: unknown }>();
-    expectTypeOf<Omit<C.GraphRoleManagementPolicy, "rules" | "effectiveRules">>().toExtend<MS.UnifiedRoleManagementPolicy>();
+    expectTypeOf<C.GraphRoleManagementPolicyAssignment>().toExtend<
+      Omit<MS.UnifiedRoleManagementPolicyAssignment, "policy"> & { policy?: unknown }
+    >();
+    expectTypeOf<
+      Omit<C.GraphRoleManagementPolicy, "rules" | "effectiveRules">
+    >().toExtend<MS.UnifiedRoleManagementPolicy>();
     expectTypeOf<Rule>().toExtend<MS.UnifiedRoleManagementPolicyRule>();
     expectTypeOf<Rule>().toExtend<MS.UnifiedRoleManagementPolicyExpirationRule>();
     expectTypeOf<Rule>().toExtend<MS.UnifiedRoleManagementPolicyEnablementRule>();
@@ -113,7 +125,8 @@ describe("contract property names exist in Microsoft's types", () => {
 
   it("parses Microsoft's types, inheritance included", () => {
     const props = propertiesOf(ms, "UnifiedRoleAssignmentScheduleRequest");
-    for (const p of ["id", "status", "approvalId", "action", "targetScheduleId", "ticketInfo"]) expect(props.has(p), p).toBe(true);
+    for (const p of ["id", "status", "approvalId", "action", "targetScheduleId", "ticketInfo"])
+      expect(props.has(p), p).toBe(true);
     expect(propertiesOf(ms, "PrivilegedAccessGroupEligibilityScheduleInstance").has("startDateTime")).toBe(true);
   });
 
@@ -127,7 +140,16 @@ describe("contract property names exist in Microsoft's types", () => {
   });
 
   it("maps every entity-shaped contract interface", () => {
-    const notEntities = new Set(["GraphCollection", "GraphErrorBody", "GraphBatchRequestItem", "GraphBatchRequest", "GraphBatchResponseItem", "GraphBatchResponse", "GraphPolicyRuleBase", "GraphApprovalDecision"]);
+    const notEntities = new Set([
+      "GraphCollection",
+      "GraphErrorBody",
+      "GraphBatchRequestItem",
+      "GraphBatchRequest",
+      "GraphBatchResponseItem",
+      "GraphBatchResponse",
+      "GraphPolicyRuleBase",
+      "GraphApprovalDecision",
+    ]);
     const unmapped = [...ours.keys()].filter((n) => !(n in contractMap) && !notEntities.has(n));
     expect(unmapped).toEqual([]);
   });
@@ -180,10 +202,30 @@ describe("every property the local tenant emits exists in Microsoft's types", ()
 
   it("directory roles: instances, schedules, requests and role definitions (with expansions)", async () => {
     const expand = "$expand=roleDefinition,principal,directoryScope";
-    check((await get(`/roleManagement/directory/roleEligibilityScheduleInstances?$filter=principalId eq '${admin.oid}'&${expand}`)).value, "UnifiedRoleEligibilityScheduleInstance");
-    check((await get(`/roleManagement/directory/roleAssignmentScheduleInstances?$filter=principalId eq '${admin.oid}'&${expand},activatedUsing`)).value, "UnifiedRoleAssignmentScheduleInstance");
-    check((await get(`/roleManagement/directory/roleEligibilitySchedules?${expand}`)).value, "UnifiedRoleEligibilitySchedule");
-    check((await get(`/roleManagement/directory/roleAssignmentSchedules?${expand}`)).value, "UnifiedRoleAssignmentSchedule");
+    check(
+      (
+        await get(
+          `/roleManagement/directory/roleEligibilityScheduleInstances?$filter=principalId eq '${admin.oid}'&${expand}`,
+        )
+      ).value,
+      "UnifiedRoleEligibilityScheduleInstance",
+    );
+    check(
+      (
+        await get(
+          `/roleManagement/directory/roleAssignmentScheduleInstances?$filter=principalId eq '${admin.oid}'&${expand},activatedUsing`,
+        )
+      ).value,
+      "UnifiedRoleAssignmentScheduleInstance",
+    );
+    check(
+      (await get(`/roleManagement/directory/roleEligibilitySchedules?${expand}`)).value,
+      "UnifiedRoleEligibilitySchedule",
+    );
+    check(
+      (await get(`/roleManagement/directory/roleAssignmentSchedules?${expand}`)).value,
+      "UnifiedRoleAssignmentSchedule",
+    );
     check((await get("/roleManagement/directory/roleDefinitions")).value, "UnifiedRoleDefinition");
     const created = await post("/roleManagement/directory/roleAssignmentScheduleRequests", {
       action: "selfActivate",
@@ -195,15 +237,23 @@ describe("every property the local tenant emits exists in Microsoft's types", ()
     });
     expect(created.status).toBe("Provisioned");
     check(created, "UnifiedRoleAssignmentScheduleRequest");
-    check((await get(`/roleManagement/directory/roleAssignmentScheduleRequests?${expand}`)).value, "UnifiedRoleAssignmentScheduleRequest");
+    check(
+      (await get(`/roleManagement/directory/roleAssignmentScheduleRequests?${expand}`)).value,
+      "UnifiedRoleAssignmentScheduleRequest",
+    );
   });
 
   it("PIM for Groups: instances, schedules and requests", async () => {
     const expand = "$expand=group,principal";
     const filter = `$filter=principalId eq '${admin.oid}'`;
-    const eligible = await get(`/identityGovernance/privilegedAccess/group/eligibilityScheduleInstances?${filter}&${expand}`);
+    const eligible = await get(
+      `/identityGovernance/privilegedAccess/group/eligibilityScheduleInstances?${filter}&${expand}`,
+    );
     check(eligible.value, "PrivilegedAccessGroupEligibilityScheduleInstance");
-    check((await get(`/identityGovernance/privilegedAccess/group/eligibilitySchedules?${filter}&${expand}`)).value, "PrivilegedAccessGroupEligibilitySchedule");
+    check(
+      (await get(`/identityGovernance/privilegedAccess/group/eligibilitySchedules?${filter}&${expand}`)).value,
+      "PrivilegedAccessGroupEligibilitySchedule",
+    );
     const first = (eligible.value ?? [])[0] as { groupId: string; accessId: string };
     const created = await post("/identityGovernance/privilegedAccess/group/assignmentScheduleRequests", {
       accessId: first.accessId,
@@ -214,13 +264,28 @@ describe("every property the local tenant emits exists in Microsoft's types", ()
       scheduleInfo: { expiration: { type: "afterDuration", duration: "PT1H" } },
     });
     check(created, "PrivilegedAccessGroupAssignmentScheduleRequest");
-    check((await get(`/identityGovernance/privilegedAccess/group/assignmentScheduleInstances?${filter}&${expand},activatedUsing`)).value, "PrivilegedAccessGroupAssignmentScheduleInstance");
-    check((await get(`/identityGovernance/privilegedAccess/group/assignmentSchedules?${filter}&${expand}`)).value, "PrivilegedAccessGroupAssignmentSchedule");
-    check((await get(`/identityGovernance/privilegedAccess/group/assignmentScheduleRequests?${filter}&${expand}`)).value, "PrivilegedAccessGroupAssignmentScheduleRequest");
+    check(
+      (
+        await get(
+          `/identityGovernance/privilegedAccess/group/assignmentScheduleInstances?${filter}&${expand},activatedUsing`,
+        )
+      ).value,
+      "PrivilegedAccessGroupAssignmentScheduleInstance",
+    );
+    check(
+      (await get(`/identityGovernance/privilegedAccess/group/assignmentSchedules?${filter}&${expand}`)).value,
+      "PrivilegedAccessGroupAssignmentSchedule",
+    );
+    check(
+      (await get(`/identityGovernance/privilegedAccess/group/assignmentScheduleRequests?${filter}&${expand}`)).value,
+      "PrivilegedAccessGroupAssignmentScheduleRequest",
+    );
   });
 
   it("policies with rules, and approvals", async () => {
-    const assignments = await get("/policies/roleManagementPolicyAssignments?$filter=scopeId eq '/' and scopeType eq 'DirectoryRole'&$expand=policy($expand=rules)");
+    const assignments = await get(
+      "/policies/roleManagementPolicyAssignments?$filter=scopeId eq '/' and scopeType eq 'DirectoryRole'&$expand=policy($expand=rules)",
+    );
     check(assignments.value, "UnifiedRoleManagementPolicyAssignment");
     const pending = await post("/roleManagement/directory/roleAssignmentScheduleRequests", {
       action: "selfActivate",
@@ -231,8 +296,8 @@ describe("every property the local tenant emits exists in Microsoft's types", ()
       scheduleInfo: { expiration: { type: "afterDuration", duration: "PT1H" } },
     });
     expect(pending.status).toBe("PendingApproval");
-    const groups = await get("/groups?$select=id");
-    const groupId = String((groups.value?.[0] as { id: string }).id);
+    const groups = await get("/groups?$filter=displayName eq 'PIM-Tier0-Operators'&$select=id");
+    const groupId = String((groups.value?.[0] as { id?: string } | undefined)?.id);
     const owner = await post("/identityGovernance/privilegedAccess/group/assignmentScheduleRequests", {
       accessId: "owner",
       action: "selfActivate",
@@ -242,11 +307,17 @@ describe("every property the local tenant emits exists in Microsoft's types", ()
       scheduleInfo: { expiration: { type: "afterDuration", duration: "PT1H" } },
     });
     expect(owner.status).toBe("PendingApproval");
-    check(await get(`/identityGovernance/privilegedAccess/group/assignmentApprovals/${String(owner.approvalId)}`), "Approval");
+    check(
+      await get(`/identityGovernance/privilegedAccess/group/assignmentApprovals/${String(owner.approvalId)}`),
+      "Approval",
+    );
   });
 
   it("authentication contexts, Conditional Access policies and directory objects", async () => {
-    check((await get("/identity/conditionalAccess/authenticationContextClassReferences")).value, "AuthenticationContextClassReference");
+    check(
+      (await get("/identity/conditionalAccess/authenticationContextClassReferences")).value,
+      "AuthenticationContextClassReference",
+    );
     check((await get("/identity/conditionalAccess/policies")).value, "ConditionalAccessPolicy");
     check(await get("/me"), "User");
     check((await get("/groups")).value, "Group");
@@ -254,9 +325,11 @@ describe("every property the local tenant emits exists in Microsoft's types", ()
   });
 
   it("catches a property Microsoft's type lacks (the check itself can fail)", () => {
-    expect(undeclaredProperties({ id: "x", roleAssignmentScheduleId: "y" }, "UnifiedRoleAssignmentScheduleRequest")).toEqual([
-      "$.roleAssignmentScheduleId: not a property of UnifiedRoleAssignmentScheduleRequest",
-    ]);
-    expect(undeclaredProperties({ scheduleInfo: { expiration: { kind: "x" } } }, "UnifiedRoleAssignmentScheduleRequest")).toHaveLength(1);
+    expect(
+      undeclaredProperties({ id: "x", roleAssignmentScheduleId: "y" }, "UnifiedRoleAssignmentScheduleRequest"),
+    ).toEqual(["$.roleAssignmentScheduleId: not a property of UnifiedRoleAssignmentScheduleRequest"]);
+    expect(
+      undeclaredProperties({ scheduleInfo: { expiration: { kind: "x" } } }, "UnifiedRoleAssignmentScheduleRequest"),
+    ).toHaveLength(1);
   });
 });

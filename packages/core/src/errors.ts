@@ -105,7 +105,9 @@ export function toErrorInfo(e: unknown): ErrorInfo {
     return info;
   }
   if (isAbortError(e)) return { code: "aborted", message: "The operation was cancelled." };
-  return { code: "upstream_error", message: e instanceof Error ? e.message : "Unexpected error." };
+  // Foreign errors may quote a server message; anything after `claims=` is cut.
+  const text = e instanceof Error ? e.message : "Unexpected error.";
+  return { code: "upstream_error", message: text.replace(/claims=[\s\S]*/i, "claims=REDACTED") };
 }
 
 export function isAbortError(e: unknown): boolean {

@@ -152,7 +152,9 @@ export async function graphBatch(
             continue;
           }
           if (r.status === 401 && !p.refreshed) {
+            // The token lapsed between the outer check and this item: a fresh one next round.
             p.refreshed = true;
+            pipeline.invalidateToken(scopes, session.claims);
             next.push(p);
             continue;
           }

@@ -79,6 +79,11 @@ export class Pipeline {
     return this.cfg.clock;
   }
 
+  /** Drops a cached token the service refused (per-item 401 inside `$batch`). */
+  invalidateToken(scopes: readonly string[], claims: string | undefined): void {
+    this.cfg.tokens.invalidate(scopes, claims);
+  }
+
   /** Sends and returns a 2xx result; any other outcome is a `PimError`. */
   async send(spec: RequestSpec, session: AuthSession): Promise<HttpResult> {
     const res = await this.sendRaw(spec, session);

@@ -2,6 +2,7 @@ import { mergeClaims } from "../claims";
 import type { Clock } from "../clock";
 import type { TokenCredential } from "../credential";
 import { isAbortError, PimError } from "../errors";
+import { redactClaimsText } from "./upstream";
 
 export type TokenPlane = "graph" | "arm";
 
@@ -68,7 +69,8 @@ export class TokenProvider {
       const code = claims ? "step_up_failed" : "token_unavailable";
       const what = claims ? "The additional sign-in (step-up) did not complete" : "Could not get a sign-in token";
       // The credential's message can name the account but never carries the token.
-      throw new PimError(code, `${what}: ${e instanceof Error ? e.message : "unknown error"}`, { cause: e });
+      const detail = redactClaimsText(e instanceof Error ? e.message : "unknown error");
+      throw new PimError(code, `${what}: ${detail}`, { cause: e });
     }
     if (!result?.token) {
       throw new PimError(

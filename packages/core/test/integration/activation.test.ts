@@ -1,12 +1,13 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { isPimError } from "../../src/index";
-import { acceptedActivations, byName, type Harness, harness, maxPerRole, writes } from "./harness";
+import { acceptedActivations, byName, closeShared, type Harness, harness, maxPerRole, writes } from "./harness";
 
 let h: Harness | undefined;
 afterEach(async () => {
   await h?.close();
   h = undefined;
 });
+afterAll(closeShared);
 
 describe("planning refuses before anything is sent", () => {
   it("missing justification and ticket: a precise error per role, no request", async () => {

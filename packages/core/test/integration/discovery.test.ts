@@ -1,13 +1,14 @@
 import { createEmulatorCredential } from "@pimkit/testkit";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { createPimClient } from "../../src/index";
-import { admin, byName, type Harness, harness } from "./harness";
+import { admin, byName, closeShared, type Harness, harness } from "./harness";
 
 let h: Harness | undefined;
 afterEach(async () => {
   await h?.close();
   h = undefined;
 });
+afterAll(closeShared);
 
 describe("discovery against the demo tenant", () => {
   it("lists every plane with names, scopes, states and the policy of each kind", async () => {
@@ -86,13 +87,23 @@ describe("discovery against the demo tenant", () => {
     for (const r of roles) expect(r.id).toMatch(/^(entra|group|azure)-[0-9a-z]+$/);
   });
 
-  it("caches policies per tenant for 30 minutes: the second listing reads no policy", async () => {
+  it("caches policies per tenant for 30 minutes, with explicit invalidation", async () => {
     h = await harness();
     await h.client.listRoles();
     const before = h.emu.admin.requests().length;
     await h.client.listRoles();
     const second = h.emu.admin.requests().slice(before);
     expect(second.filter((e) => /roleManagementPolicy/i.test(e.path))).toHaveLength(0);
+    // Past the 30-minute TTL the policies are read again.
+    h.clock.advance(31 * 60_000);
+    const ttl = h.emu.admin.requests().length;
+    await h.client.listRoles();
+    expect(
+      h.emu.admin
+        .requests()
+        .slice(ttl)
+        .filter((e) => /roleManagementPolicy/i.test(e.path)).length,
+    ).toBeGreaterThan(0);
     await h.client.invalidateCache();
     const mark = h.emu.admin.requests().length;
     await h.client.listRoles();
@@ -140,7 +151,7 @@ describe("discovery against the demo tenant", () => {
   });
 
   it("a policy the user may not read yields unknown requirements, never defaults", async () => {
-    h = await harness();
+    h = await harness({ fresh: true });
     const scenario = {
       name: "forbidden-policy",
       tenant: { displayName: "Tailspin Toys", domain: "tailspin.example.com" },

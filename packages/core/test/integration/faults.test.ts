@@ -1,13 +1,14 @@
 import type { FaultSpec } from "@pimkit/emulator";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import type { PimRole } from "../../src/index";
-import { acceptedActivations, admin, byName, type Harness, harness, maxPerRole } from "./harness";
+import { acceptedActivations, admin, byName, closeShared, type Harness, harness, maxPerRole } from "./harness";
 
 let h: Harness | undefined;
 afterEach(async () => {
   await h?.close();
   h = undefined;
 });
+afterAll(closeShared);
 
 const graphSubmit =
   "/graph/v1.0/(roleManagement/directory/roleAssignmentScheduleRequests|identityGovernance/privilegedAccess/group/assignmentScheduleRequests)$";
@@ -55,7 +56,7 @@ describe("throttling", () => {
   });
 
   it("429 with an HTTP-date Retry-After on the $batch request itself", async () => {
-    const at = new Date(Date.now() + 3000).toUTCString();
+    const at = new Date(Date.now() + 5000).toUTCString();
     const r = await activateUnder({
       kind: "status",
       status: 429,
@@ -69,7 +70,7 @@ describe("throttling", () => {
     expect(r.outcomes.every((o) => o === "activated")).toBe(true);
     const waited = h?.clock.slept.find((ms) => ms > 0) ?? 0;
     expect(waited).toBeGreaterThan(0);
-    expect(waited).toBeLessThanOrEqual(3000);
+    expect(waited).toBeLessThanOrEqual(5000);
     expect(maxPerRole(r.accepted)).toBe(1);
   });
 
@@ -94,6 +95,25 @@ describe("throttling", () => {
     // 3 items, 2 throttled once: 5 item attempts, the 2 resent in a second batch.
     expect(items).toHaveLength(5);
     expect(new Set(items.map((e) => e.batch?.requestId)).size).toBe(2);
+    expect(maxPerRole(r.accepted)).toBe(1);
+  });
+
+  it("per-item 429 inside $batch with an HTTP-date Retry-After", async () => {
+    const at = new Date(Date.now() + 5000).toUTCString();
+    const r = await activateUnder({
+      kind: "status",
+      status: 429,
+      method: "POST",
+      path: graphSubmit,
+      inBatch: true,
+      retryAfter: at,
+      times: 1,
+    });
+    expect(r.fired).toBe(1);
+    expect(r.outcomes.every((o) => o === "activated")).toBe(true);
+    const waited = h?.clock.slept.find((ms) => ms > 0) ?? 0;
+    expect(waited).toBeGreaterThan(0);
+    expect(waited).toBeLessThanOrEqual(5000);
     expect(maxPerRole(r.accepted)).toBe(1);
   });
 

@@ -12,6 +12,7 @@ export const limited = "sam.lindqvist@contoso.example.com";
  */
 export interface SkipClock extends Clock {
   slept: number[];
+  advance(ms: number): void;
 }
 
 export function skipClock(): SkipClock {
@@ -19,6 +20,9 @@ export function skipClock(): SkipClock {
   const slept: number[] = [];
   return {
     slept,
+    advance(ms) {
+      offset += ms;
+    },
     now: () => Date.now() + offset,
     async sleep(ms, signal) {
       if (signal?.aborted) throw signal.reason ?? new Error("aborted");
@@ -38,15 +42,35 @@ export interface Harness {
   close(): Promise<void>;
 }
 
+const shared = new Map<string, Promise<Emulator>>();
+
+/**
+ * A signed-in client against the local tenant. Emulators are shared per test file and set of
+ * options (creating one costs a certificate and key pair) and reset between tests; `fresh` gives a
+ * test its own when it changes the scenario.
+ */
 export async function harness(
   o: {
     emulator?: EmulatorOptions;
     upn?: string;
     credential?: Partial<EmulatorCredentialOptions>;
     client?: Partial<PimClientOptions>;
+    fresh?: boolean;
   } = {},
 ): Promise<Harness> {
-  const emu = await createEmulator({ scenario: "demo", listen: false, ...(o.emulator ?? {}) });
+  const options: EmulatorOptions = { scenario: "demo", listen: false, ...(o.emulator ?? {}) };
+  let emu: Emulator;
+  if (o.fresh) emu = await createEmulator(options);
+  else {
+    const key = JSON.stringify(options);
+    let p = shared.get(key);
+    if (!p) {
+      p = createEmulator(options);
+      shared.set(key, p);
+    }
+    emu = await p;
+    emu.admin.reset();
+  }
   const credential = createEmulatorCredential(emu, { upn: o.upn ?? admin, ...(o.credential ?? {}) });
   const clock = skipClock();
   const traces: TraceEvent[] = [];
@@ -59,7 +83,14 @@ export async function harness(
     retry: { attemptTimeoutMs: 2_000 },
     ...(o.client ?? {}),
   });
-  return { emu, credential, client, clock, traces, close: () => emu.close() };
+  return { emu, credential, client, clock, traces, close: () => (o.fresh ? emu.close() : Promise.resolve()) };
+}
+
+/** Closes the shared emulators of this test file. */
+export async function closeShared(): Promise<void> {
+  const all = [...shared.values()];
+  shared.clear();
+  await Promise.all(all.map(async (p) => (await p).close()));
 }
 
 export function byName(roles: PimRole[], name: string, accessId?: "member" | "owner"): PimRole {

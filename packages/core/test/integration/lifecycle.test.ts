@@ -1,12 +1,13 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import type { EffectiveProgress } from "../../src/index";
-import { byName, type Harness, harness } from "./harness";
+import { byName, closeShared, type Harness, harness } from "./harness";
 
 let h: Harness | undefined;
 afterEach(async () => {
   await h?.close();
   h = undefined;
 });
+afterAll(closeShared);
 
 describe("request lifecycle", () => {
   it("pending approval, approved by the approver, then waitUntilEffective sees it", async () => {

@@ -1,12 +1,13 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import type { PimRole } from "../../src/index";
-import { acceptedActivations, byName, type Harness, harness, limited, maxPerRole } from "./harness";
+import { acceptedActivations, byName, closeShared, type Harness, harness, limited, maxPerRole } from "./harness";
 
 let h: Harness | undefined;
 afterEach(async () => {
   await h?.close();
   h = undefined;
 });
+afterAll(closeShared);
 
 function policyTarget(role: PimRole) {
   const t = role.target;

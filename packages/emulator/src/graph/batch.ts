@@ -189,7 +189,7 @@ export async function runBatch(outer: GraphCall, execute: Executor): Promise<Gra
         "BadRequest",
         "Batch request URLs must be relative to the service root.",
       );
-    } else if (/^\/\$batch\b/i.test(decodeURIComponent(path))) {
+    } else if (/^\/(\$|%24)batch\b/i.test(path)) {
       response = itemError(
         outer,
         requestId,

@@ -1,6 +1,6 @@
 /**
  * Graph error answers: the OData envelope and every code and message the surface emits, in one
- * place. Sources per entry are in `docs/emulator-fidelity.md` (Graph section); the short form:
+ * place. Sources per entry are in `fidelity.md` next to this file; the short form:
  *  - [REC]  seen in a response captured from the live service (issue logs, client test fixtures)
  *  - [DOC]  Microsoft Graph documentation
  *  - [INF]  our inference where no capture exists (kept plausible, never claimed as verbatim)
@@ -79,11 +79,7 @@ export function unknownProperty(property: string, type: string): GraphError {
 }
 
 export function notImplemented(method: string, route: string): GraphError {
-  return new GraphError(
-    501,
-    "NotImplemented",
-    `${method} ${route} is not implemented by the pimkit local tenant (see docs/emulator-fidelity.md).`,
-  );
+  return new GraphError(501, "NotImplemented", `${method} ${route} is not implemented by the pimkit local tenant.`);
 }
 
 /** PIM entities looked up by an id that names nothing [INF: code as other OData services answer]. */

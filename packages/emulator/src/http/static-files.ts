@@ -85,7 +85,11 @@ export function createStaticFiles(root: string, options: StaticFilesOptions = {}
         const generated = make?.() ?? { contentType: "text/plain; charset=utf-8", body: "" };
         return {
           status: 200,
-          headers: { ...(options.headers?.() ?? {}), "Content-Type": generated.contentType, "Cache-Control": "no-store" },
+          headers: {
+            ...(options.headers?.() ?? {}),
+            "Content-Type": generated.contentType,
+            "Cache-Control": "no-store",
+          },
           body: method === "HEAD" ? new Uint8Array() : new TextEncoder().encode(generated.body),
         };
       }

@@ -15,14 +15,42 @@ describe("bearer token checks", () => {
     expect(res.status).toBe(401);
     expect(res.body.error?.code).toBe("InvalidAuthenticationToken");
     expect(envelopeKeys(res.body)).toEqual(expectedEnvelopeKeys);
-    expect(res.headers.get("www-authenticate")).toMatch(/^Bearer realm="", authorization_uri="https:\/\/login\.microsoftonline\.com\/common\/oauth2\/authorize", client_id="00000003-0000-0000-c000-000000000000"$/);
+    expect(res.headers.get("www-authenticate")).toMatch(
+      /^Bearer realm="", authorization_uri="https:\/\/login\.microsoftonline\.com\/common\/oauth2\/authorize", client_id="00000003-0000-0000-c000-000000000000"$/,
+    );
   });
 
   it.each([
     ["a token that is not a JWT", async () => "not-a-jwt"],
-    ["an expired token", async () => t.emu.issueAccessToken({ upn: t.admin.upn, audience: graphAudience, scopes: ["RoleEligibilitySchedule.Read.Directory"], expiresInSeconds: -600 })],
-    ["a token signed with another key", async () => t.emu.issueAccessToken({ upn: t.admin.upn, audience: graphAudience, scopes: ["RoleEligibilitySchedule.Read.Directory"], forge: true })],
-    ["a token for Azure Resource Manager", async () => t.emu.issueAccessToken({ upn: t.admin.upn, audience: "https://management.azure.com", scopes: ["user_impersonation"] })],
+    [
+      "an expired token",
+      async () =>
+        t.emu.issueAccessToken({
+          upn: t.admin.upn,
+          audience: graphAudience,
+          scopes: ["RoleEligibilitySchedule.Read.Directory"],
+          expiresInSeconds: -600,
+        }),
+    ],
+    [
+      "a token signed with another key",
+      async () =>
+        t.emu.issueAccessToken({
+          upn: t.admin.upn,
+          audience: graphAudience,
+          scopes: ["RoleEligibilitySchedule.Read.Directory"],
+          forge: true,
+        }),
+    ],
+    [
+      "a token for Azure Resource Manager",
+      async () =>
+        t.emu.issueAccessToken({
+          upn: t.admin.upn,
+          audience: "https://management.azure.com",
+          scopes: ["user_impersonation"],
+        }),
+    ],
   ])("answers 401 InvalidAuthenticationToken for %s", async (_name, make) => {
     const res = await t.get(await make(), path);
     expect(res.status).toBe(401);
@@ -45,7 +73,9 @@ describe("bearer token checks", () => {
   });
 
   it("echoes client-request-id and sends request-id", async () => {
-    const res = await t.call(undefined, "GET", path, { headers: { "client-request-id": "0f0f0f0f-1111-2222-3333-444444444444" } });
+    const res = await t.call(undefined, "GET", path, {
+      headers: { "client-request-id": "0f0f0f0f-1111-2222-3333-444444444444" },
+    });
     expect(res.headers.get("client-request-id")).toBe("0f0f0f0f-1111-2222-3333-444444444444");
     expect(res.body.error?.innerError?.["client-request-id"]).toBe("0f0f0f0f-1111-2222-3333-444444444444");
     expect(res.headers.get("request-id")).toBe(res.body.error?.innerError?.["request-id"]);
@@ -64,7 +94,11 @@ describe("delegated scopes", () => {
   });
 
   it("accepts the least privileged scope and the higher ones", async () => {
-    for (const scope of ["RoleEligibilitySchedule.Read.Directory", "RoleManagement.Read.Directory", "RoleManagement.ReadWrite.Directory"]) {
+    for (const scope of [
+      "RoleEligibilitySchedule.Read.Directory",
+      "RoleManagement.Read.Directory",
+      "RoleManagement.ReadWrite.Directory",
+    ]) {
       const res = await t.get(await t.token(t.admin.upn, { scopes: [scope] }), path);
       expect(res.status, scope).toBe(200);
     }
@@ -72,15 +106,28 @@ describe("delegated scopes", () => {
 
   it("needs the ReadWrite scope to read requests (Read alone is refused as the service does)", async () => {
     const read = await t.token(t.admin.upn, { scopes: ["RoleAssignmentSchedule.Read.Directory"] });
-    const res = await t.get(read, "/roleManagement/directory/roleAssignmentScheduleRequests/filterByCurrentUser(on='principal')");
+    const res = await t.get(
+      read,
+      "/roleManagement/directory/roleAssignmentScheduleRequests/filterByCurrentUser(on='principal')",
+    );
     expect(res.status).toBe(403);
     const write = await t.token(t.admin.upn, { scopes: ["RoleAssignmentSchedule.ReadWrite.Directory"] });
-    expect((await t.get(write, "/roleManagement/directory/roleAssignmentScheduleRequests/filterByCurrentUser(on='principal')")).status).toBe(200);
+    expect(
+      (
+        await t.get(
+          write,
+          "/roleManagement/directory/roleAssignmentScheduleRequests/filterByCurrentUser(on='principal')",
+        )
+      ).status,
+    ).toBe(200);
   });
 
   it("keeps the directory-role and group scope families apart", async () => {
     const directoryOnly = await t.token(t.admin.upn, { scopes: ["RoleEligibilitySchedule.Read.Directory"] });
-    const res = await t.get(directoryOnly, "/identityGovernance/privilegedAccess/group/eligibilityScheduleInstances/filterByCurrentUser(on='principal')");
+    const res = await t.get(
+      directoryOnly,
+      "/identityGovernance/privilegedAccess/group/eligibilityScheduleInstances/filterByCurrentUser(on='principal')",
+    );
     expect(res.status).toBe(403);
   });
 
@@ -117,15 +164,27 @@ describe("routes", () => {
 
   it("answers 501 for a method a known route does not serve", async () => {
     const token = await t.token(t.admin.upn);
-    const res = await t.call(token, "DELETE", "/roleManagement/directory/roleAssignmentScheduleRequests/00000000-0000-0000-0000-000000000000");
+    const res = await t.call(
+      token,
+      "DELETE",
+      "/roleManagement/directory/roleAssignmentScheduleRequests/00000000-0000-0000-0000-000000000000",
+    );
     expect(res.status).toBe(501);
   });
 
   it("serves directory-role approvals only in beta, where the API exists", async () => {
     const token = await t.token(t.admin.upn);
-    const v1 = await t.get(token, "/roleManagement/directory/roleAssignmentApprovals/00000000-0000-0000-0000-000000000000");
+    const v1 = await t.get(
+      token,
+      "/roleManagement/directory/roleAssignmentApprovals/00000000-0000-0000-0000-000000000000",
+    );
     expect(v1.status).toBe(501);
-    const beta = await t.call(token, "GET", "/roleManagement/directory/roleAssignmentApprovals/00000000-0000-0000-0000-000000000000", { version: "beta" });
+    const beta = await t.call(
+      token,
+      "GET",
+      "/roleManagement/directory/roleAssignmentApprovals/00000000-0000-0000-0000-000000000000",
+      { version: "beta" },
+    );
     expect(beta.status).toBe(404);
   });
 
@@ -137,7 +196,10 @@ describe("routes", () => {
 
   it("matches path segments case-insensitively, as Graph does", async () => {
     const token = await t.token(t.admin.upn);
-    const res = await t.get(token, `/IdentityGovernance/privilegedAccess/group/eligibilityScheduleInstances?$filter=principalId eq '${t.admin.oid}'`);
+    const res = await t.get(
+      token,
+      `/IdentityGovernance/privilegedAccess/group/eligibilityScheduleInstances?$filter=principalId eq '${t.admin.oid}'`,
+    );
     expect(res.status).toBe(200);
   });
 });

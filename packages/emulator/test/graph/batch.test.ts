@@ -24,8 +24,19 @@ describe("$batch", () => {
     const res = await batch({
       requests: [
         { id: "1", method: "POST", url: requests, headers: json, body: activation(t.admin.oid, roles.globalReader) },
-        { id: "2", method: "POST", url: requests, headers: json, body: activation(t.admin.oid, roles.securityAdministrator) },
-        { id: "3", method: "GET", url: "/roleManagement/directory/roleAssignmentScheduleInstances/filterByCurrentUser(on='principal')", dependsOn: ["1"] },
+        {
+          id: "2",
+          method: "POST",
+          url: requests,
+          headers: json,
+          body: activation(t.admin.oid, roles.securityAdministrator),
+        },
+        {
+          id: "3",
+          method: "GET",
+          url: "/roleManagement/directory/roleAssignmentScheduleInstances/filterByCurrentUser(on='principal')",
+          dependsOn: ["1"],
+        },
         { id: "4", method: "GET", url: "me?$select=id" },
       ],
     });
@@ -44,7 +55,13 @@ describe("$batch", () => {
   it("answers 424 to the dependants of a failed item, transitively", async () => {
     const res = await batch({
       requests: [
-        { id: "a", method: "POST", url: requests, headers: json, body: activation(t.admin.oid, roles.globalReader, { justification: null }) },
+        {
+          id: "a",
+          method: "POST",
+          url: requests,
+          headers: json,
+          body: activation(t.admin.oid, roles.globalReader, { justification: null }),
+        },
         { id: "b", method: "GET", url: "/me", dependsOn: ["a"] },
         { id: "c", method: "GET", url: "/me", dependsOn: ["b"] },
         { id: "d", method: "GET", url: "/me" },
@@ -62,7 +79,12 @@ describe("$batch", () => {
   it("runs items after the items they depend on, whatever their order in the batch", async () => {
     const res = await batch({
       requests: [
-        { id: "2", method: "GET", url: `/roleManagement/directory/roleAssignmentScheduleInstances?$filter=roleDefinitionId eq '${roles.reportsReader}'`, dependsOn: ["1"] },
+        {
+          id: "2",
+          method: "GET",
+          url: `/roleManagement/directory/roleAssignmentScheduleInstances?$filter=roleDefinitionId eq '${roles.reportsReader}'`,
+          dependsOn: ["1"],
+        },
         { id: "1", method: "POST", url: requests, headers: json, body: activation(t.admin.oid, roles.reportsReader) },
       ],
     });
@@ -71,31 +93,61 @@ describe("$batch", () => {
   });
 
   it("refuses more than 20 requests", async () => {
-    const res = await batch({ requests: Array.from({ length: 21 }, (_, i) => ({ id: String(i), method: "GET", url: "/me" })) });
+    const res = await batch({
+      requests: Array.from({ length: 21 }, (_, i) => ({ id: String(i), method: "GET", url: "/me" })),
+    });
     expect(res.status).toBe(400);
     expect(res.body.error?.message).toBe("Number of requests inside batch exceeds the limit.");
-    expect((await batch({ requests: Array.from({ length: 20 }, (_, i) => ({ id: String(i), method: "GET", url: "/me" })) })).status).toBe(200);
+    expect(
+      (await batch({ requests: Array.from({ length: 20 }, (_, i) => ({ id: String(i), method: "GET", url: "/me" })) }))
+        .status,
+    ).toBe(200);
   });
 
   it("refuses duplicate ids (case-insensitive), unknown dependsOn targets and cycles", async () => {
-    expect((await batch({ requests: [{ id: "x", method: "GET", url: "/me" }, { id: "X", method: "GET", url: "/me" }] })).status).toBe(400);
+    expect(
+      (
+        await batch({
+          requests: [
+            { id: "x", method: "GET", url: "/me" },
+            { id: "X", method: "GET", url: "/me" },
+          ],
+        })
+      ).status,
+    ).toBe(400);
     expect((await batch({ requests: [{ id: "1", method: "GET", url: "/me", dependsOn: ["9"] }] })).status).toBe(400);
     expect(
-      (await batch({ requests: [{ id: "1", method: "GET", url: "/me", dependsOn: ["2"] }, { id: "2", method: "GET", url: "/me", dependsOn: ["1"] }] })).status,
+      (
+        await batch({
+          requests: [
+            { id: "1", method: "GET", url: "/me", dependsOn: ["2"] },
+            { id: "2", method: "GET", url: "/me", dependsOn: ["1"] },
+          ],
+        })
+      ).status,
     ).toBe(400);
     expect((await batch({ requests: [{ id: "1", url: "/me" }] })).status).toBe(400);
     expect((await batch({ notRequests: [] })).status).toBe(400);
   });
 
   it("answers an item with a body but no Content-Type with its own 400", async () => {
-    const res = await batch({ requests: [{ id: "1", method: "POST", url: requests, body: activation(t.admin.oid, roles.globalReader) }] });
+    const res = await batch({
+      requests: [{ id: "1", method: "POST", url: requests, body: activation(t.admin.oid, roles.globalReader) }],
+    });
     expect(res.status).toBe(200);
     expect(res.body.responses?.[0]?.status).toBe(400);
     expect(res.body.responses?.[0]?.body?.error?.code).toBe("BadRequest");
   });
 
   it("throttles one item with its own 429 and Retry-After while the batch answers 200", async () => {
-    t.emu.admin.addFault({ kind: "status", status: 429, retryAfter: "2.128", inBatch: true, path: "roleAssignmentScheduleRequests", times: 1 });
+    t.emu.admin.addFault({
+      kind: "status",
+      status: 429,
+      retryAfter: "2.128",
+      inBatch: true,
+      path: "roleAssignmentScheduleRequests",
+      times: 1,
+    });
     const res = await batch({
       requests: [
         { id: "1", method: "POST", url: requests, headers: json, body: activation(t.admin.oid, roles.globalReader) },
@@ -109,7 +161,10 @@ describe("$batch", () => {
     expect(first?.body?.error?.code).toBe("TooManyRequests");
     expect(second?.status).toBe(201);
     // The throttled item did nothing: Global Reader is not active.
-    const active = await t.get(token, `/roleManagement/directory/roleAssignmentScheduleInstances?$filter=roleDefinitionId eq '${roles.globalReader}'`);
+    const active = await t.get(
+      token,
+      `/roleManagement/directory/roleAssignmentScheduleInstances?$filter=roleDefinitionId eq '${roles.globalReader}'`,
+    );
     expect(active.body.value).toHaveLength(0);
   });
 
@@ -118,7 +173,13 @@ describe("$batch", () => {
     await batch({
       requests: [
         { id: "first", method: "GET", url: "/me" },
-        { id: "second", method: "POST", url: requests, headers: json, body: activation(t.admin.oid, roles.globalReader) },
+        {
+          id: "second",
+          method: "POST",
+          url: requests,
+          headers: json,
+          body: activation(t.admin.oid, roles.globalReader),
+        },
       ],
     });
     const log = t.emu.admin.requests();

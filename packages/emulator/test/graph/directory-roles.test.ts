@@ -16,10 +16,20 @@ describe("roleEligibilityScheduleInstances", () => {
   it("lists the caller's eligibilities with filterByCurrentUser, typed and paged", async () => {
     const first = await t.get(token, `${base}/roleEligibilityScheduleInstances/filterByCurrentUser(on='principal')`);
     expect(first.status).toBe(200);
-    expect(first.body["@odata.context"]).toBe(`${t.emu.url}/graph/v1.0/$metadata#Collection(unifiedRoleEligibilityScheduleInstance)`);
+    expect(first.body["@odata.context"]).toBe(
+      `${t.emu.url}/graph/v1.0/$metadata#Collection(unifiedRoleEligibilityScheduleInstance)`,
+    );
     expect(first.body.value).toHaveLength(3);
-    expect(first.body["@odata.nextLink"]).toMatch(new RegExp(`^${t.emu.url}/graph/v1\\.0/roleManagement/directory/roleEligibilityScheduleInstances/filterByCurrentUser\\(on='principal'\\)\\?\\$skiptoken=`));
-    const { items, pages } = await allPages(t, token, `${base}/roleEligibilityScheduleInstances/filterByCurrentUser(on='principal')`);
+    expect(first.body["@odata.nextLink"]).toMatch(
+      new RegExp(
+        `^${t.emu.url}/graph/v1\\.0/roleManagement/directory/roleEligibilityScheduleInstances/filterByCurrentUser\\(on='principal'\\)\\?\\$skiptoken=`,
+      ),
+    );
+    const { items, pages } = await allPages(
+      t,
+      token,
+      `${base}/roleEligibilityScheduleInstances/filterByCurrentUser(on='principal')`,
+    );
     expect(items).toHaveLength(9);
     expect(pages).toBe(3);
     for (const e of items) {
@@ -34,12 +44,22 @@ describe("roleEligibilityScheduleInstances", () => {
   });
 
   it("answers $filter=principalId eq with the same set, and narrows by roleDefinitionId and directoryScopeId", async () => {
-    const all = await allPages(t, token, `${base}/roleEligibilityScheduleInstances?$filter=principalId eq '${t.admin.oid}'`);
+    const all = await allPages(
+      t,
+      token,
+      `${base}/roleEligibilityScheduleInstances?$filter=principalId eq '${t.admin.oid}'`,
+    );
     expect(all.items).toHaveLength(9);
-    const one = await t.get(token, `${base}/roleEligibilityScheduleInstances?$filter=principalId eq '${t.admin.oid}' and roleDefinitionId eq '${roles.globalReader}'`);
+    const one = await t.get(
+      token,
+      `${base}/roleEligibilityScheduleInstances?$filter=principalId eq '${t.admin.oid}' and roleDefinitionId eq '${roles.globalReader}'`,
+    );
     expect(one.body.value).toHaveLength(1);
     expect(one.body.value?.[0]?.roleDefinitionId).toBe(roles.globalReader);
-    const au = await t.get(token, `${base}/roleEligibilityScheduleInstances?$filter=principalId eq '${t.admin.oid}' and directoryScopeId ne '/'`);
+    const au = await t.get(
+      token,
+      `${base}/roleEligibilityScheduleInstances?$filter=principalId eq '${t.admin.oid}' and directoryScopeId ne '/'`,
+    );
     expect(au.body.value).toHaveLength(1);
     expect(String(au.body.value?.[0]?.directoryScopeId)).toMatch(/^\/administrativeUnits\/[0-9a-f-]{36}$/);
   });
@@ -50,20 +70,40 @@ describe("roleEligibilityScheduleInstances", () => {
       `${base}/roleEligibilityScheduleInstances?$filter=principalId eq '${t.admin.oid}' and roleDefinitionId eq '${roles.userAdministrator}'&$expand=roleDefinition,principal,directoryScope`,
     );
     expect(res.status).toBe(200);
-    expect(res.body["@odata.context"]).toContain("roleEligibilityScheduleInstances(roleDefinition(),principal(),directoryScope())");
+    expect(res.body["@odata.context"]).toContain(
+      "roleEligibilityScheduleInstances(roleDefinition(),principal(),directoryScope())",
+    );
     const e = res.body.value?.[0] as Entity;
-    expect(e.roleDefinition).toMatchObject({ id: roles.userAdministrator, displayName: "User Administrator", templateId: roles.userAdministrator, isBuiltIn: true });
-    expect(e.principal).toMatchObject({ "@odata.type": "#microsoft.graph.user", id: t.admin.oid, userPrincipalName: t.admin.upn });
-    expect(e.directoryScope).toMatchObject({ "@odata.type": "#microsoft.graph.administrativeUnit", displayName: "Finance Department" });
+    expect(e.roleDefinition).toMatchObject({
+      id: roles.userAdministrator,
+      displayName: "User Administrator",
+      templateId: roles.userAdministrator,
+      isBuiltIn: true,
+    });
+    expect(e.principal).toMatchObject({
+      "@odata.type": "#microsoft.graph.user",
+      id: t.admin.oid,
+      userPrincipalName: t.admin.upn,
+    });
+    expect(e.directoryScope).toMatchObject({
+      "@odata.type": "#microsoft.graph.administrativeUnit",
+      displayName: "Finance Department",
+    });
   });
 
   it("expands directoryScope to null at the tenant scope", async () => {
-    const res = await t.get(token, `${base}/roleEligibilityScheduleInstances?$filter=principalId eq '${t.admin.oid}' and roleDefinitionId eq '${roles.globalReader}'&$expand=directoryScope`);
+    const res = await t.get(
+      token,
+      `${base}/roleEligibilityScheduleInstances?$filter=principalId eq '${t.admin.oid}' and roleDefinitionId eq '${roles.globalReader}'&$expand=directoryScope`,
+    );
     expect(res.body.value?.[0]?.directoryScope).toBeNull();
   });
 
   it("applies $select, keeping expanded navigations, and names it in the context", async () => {
-    const res = await t.get(token, `${base}/roleEligibilityScheduleInstances/filterByCurrentUser(on='principal')?$select=roleDefinitionId,endDateTime&$expand=roleDefinition($select=displayName)&$top=1`);
+    const res = await t.get(
+      token,
+      `${base}/roleEligibilityScheduleInstances/filterByCurrentUser(on='principal')?$select=roleDefinitionId,endDateTime&$expand=roleDefinition($select=displayName)&$top=1`,
+    );
     expect(res.status).toBe(200);
     const e = res.body.value?.[0] as Entity;
     expect(Object.keys(e).sort()).toEqual(["@odata.type", "endDateTime", "roleDefinition", "roleDefinitionId"]);
@@ -72,12 +112,17 @@ describe("roleEligibilityScheduleInstances", () => {
   });
 
   it("gets an instance by its id", async () => {
-    const list = await t.get(token, `${base}/roleEligibilityScheduleInstances/filterByCurrentUser(on='principal')?$top=1`);
+    const list = await t.get(
+      token,
+      `${base}/roleEligibilityScheduleInstances/filterByCurrentUser(on='principal')?$top=1`,
+    );
     const id = String(list.body.value?.[0]?.id);
     const res = await t.get(token, `${base}/roleEligibilityScheduleInstances/${id}?$expand=roleDefinition`);
     expect(res.status).toBe(200);
     expect(res.body.id).toBe(id);
-    expect(res.body["@odata.context"]).toBe(`${t.emu.url}/graph/v1.0/$metadata#roleManagement/directory/roleEligibilityScheduleInstances(roleDefinition())/$entity`);
+    expect(res.body["@odata.context"]).toBe(
+      `${t.emu.url}/graph/v1.0/$metadata#roleManagement/directory/roleEligibilityScheduleInstances(roleDefinition())/$entity`,
+    );
   });
 
   it("answers 404 for an id that names nothing", async () => {
@@ -96,16 +141,29 @@ describe("roleEligibilityScheduleInstances", () => {
 
   it("does not show one user's eligibilities to another through filterByCurrentUser", async () => {
     const other = await t.token(t.approver.upn);
-    const res = await allPages(t, other, `${base}/roleEligibilityScheduleInstances/filterByCurrentUser(on='principal')`);
+    const res = await allPages(
+      t,
+      other,
+      `${base}/roleEligibilityScheduleInstances/filterByCurrentUser(on='principal')`,
+    );
     expect(res.items.map((e) => e.principalId)).toEqual([t.approver.oid]);
   });
 });
 
 describe("roleAssignmentScheduleInstances", () => {
   it("lists standing and activated assignments with PascalCase assignmentType", async () => {
-    const { items } = await allPages(t, token, `${base}/roleAssignmentScheduleInstances/filterByCurrentUser(on='principal')`);
+    const { items } = await allPages(
+      t,
+      token,
+      `${base}/roleAssignmentScheduleInstances/filterByCurrentUser(on='principal')`,
+    );
     const byRole = new Map(items.map((a) => [a.roleDefinitionId, a]));
-    expect(byRole.get(roles.serviceSupportAdministrator)).toMatchObject({ assignmentType: "Assigned", memberType: "Direct", startDateTime: null, endDateTime: null });
+    expect(byRole.get(roles.serviceSupportAdministrator)).toMatchObject({
+      assignmentType: "Assigned",
+      memberType: "Direct",
+      startDateTime: null,
+      endDateTime: null,
+    });
     const activated = byRole.get(roles.applicationAdministrator);
     expect(activated).toMatchObject({ assignmentType: "Activated", memberType: "Direct" });
     expect(String(activated?.roleAssignmentScheduleId)).toMatch(/^[0-9a-f-]{36}$/);
@@ -113,9 +171,15 @@ describe("roleAssignmentScheduleInstances", () => {
   });
 
   it("expands activatedUsing to the eligibility an activation came from", async () => {
-    const res = await t.get(token, `${base}/roleAssignmentScheduleInstances?$filter=principalId eq '${t.admin.oid}' and assignmentType eq 'Activated'&$expand=activatedUsing`);
+    const res = await t.get(
+      token,
+      `${base}/roleAssignmentScheduleInstances?$filter=principalId eq '${t.admin.oid}' and assignmentType eq 'Activated'&$expand=activatedUsing`,
+    );
     expect(res.body.value).toHaveLength(1);
-    expect(res.body.value?.[0]?.activatedUsing).toMatchObject({ roleDefinitionId: roles.applicationAdministrator, principalId: t.admin.oid });
+    expect(res.body.value?.[0]?.activatedUsing).toMatchObject({
+      roleDefinitionId: roles.applicationAdministrator,
+      principalId: t.admin.oid,
+    });
   });
 });
 
@@ -142,7 +206,11 @@ describe("roleDefinitions", () => {
   it("lists role definitions and gets one by id", async () => {
     const res = await t.get(token, `${base}/roleDefinitions?$filter=displayName eq 'Global Administrator'`);
     expect(res.body.value).toHaveLength(1);
-    expect(res.body.value?.[0]).toMatchObject({ id: roles.globalAdministrator, templateId: roles.globalAdministrator, isBuiltIn: true });
+    expect(res.body.value?.[0]).toMatchObject({
+      id: roles.globalAdministrator,
+      templateId: roles.globalAdministrator,
+      isBuiltIn: true,
+    });
     const one = await t.get(token, `${base}/roleDefinitions/${roles.globalAdministrator}?$select=displayName`);
     expect(one.body.displayName).toBe("Global Administrator");
     expect(one.body.id).toBeUndefined();

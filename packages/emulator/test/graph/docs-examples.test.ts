@@ -23,12 +23,81 @@ const keys = (e: Entity | undefined) => Object.keys(e ?? {}).sort();
 const metadata = (fragment: string) => `${t.emu.url}/graph/v1.0/$metadata#${fragment}`;
 
 // Property sets of the example responses on each page.
-const eligibilityInstanceKeys = ["id", "principalId", "roleDefinitionId", "directoryScopeId", "appScopeId", "startDateTime", "endDateTime", "memberType", "roleEligibilityScheduleId"].sort();
-const assignmentInstanceKeys = ["id", "principalId", "roleDefinitionId", "directoryScopeId", "appScopeId", "startDateTime", "endDateTime", "assignmentType", "memberType", "roleAssignmentOriginId", "roleAssignmentScheduleId"].sort();
-const directoryRequestKeys = ["@odata.context", "id", "status", "createdDateTime", "completedDateTime", "approvalId", "customData", "action", "principalId", "roleDefinitionId", "directoryScopeId", "appScopeId", "isValidationOnly", "targetScheduleId", "justification", "createdBy", "scheduleInfo", "ticketInfo"].sort();
-const groupRequestKeys = ["@odata.context", "id", "status", "completedDateTime", "createdDateTime", "approvalId", "customData", "createdBy", "action", "isValidationOnly", "justification", "scheduleInfo", "ticketInfo", "accessId", "principalId", "groupId", "targetScheduleId"].sort();
+const eligibilityInstanceKeys = [
+  "id",
+  "principalId",
+  "roleDefinitionId",
+  "directoryScopeId",
+  "appScopeId",
+  "startDateTime",
+  "endDateTime",
+  "memberType",
+  "roleEligibilityScheduleId",
+].sort();
+const assignmentInstanceKeys = [
+  "id",
+  "principalId",
+  "roleDefinitionId",
+  "directoryScopeId",
+  "appScopeId",
+  "startDateTime",
+  "endDateTime",
+  "assignmentType",
+  "memberType",
+  "roleAssignmentOriginId",
+  "roleAssignmentScheduleId",
+].sort();
+const directoryRequestKeys = [
+  "@odata.context",
+  "id",
+  "status",
+  "createdDateTime",
+  "completedDateTime",
+  "approvalId",
+  "customData",
+  "action",
+  "principalId",
+  "roleDefinitionId",
+  "directoryScopeId",
+  "appScopeId",
+  "isValidationOnly",
+  "targetScheduleId",
+  "justification",
+  "createdBy",
+  "scheduleInfo",
+  "ticketInfo",
+].sort();
+const groupRequestKeys = [
+  "@odata.context",
+  "id",
+  "status",
+  "completedDateTime",
+  "createdDateTime",
+  "approvalId",
+  "customData",
+  "createdBy",
+  "action",
+  "isValidationOnly",
+  "justification",
+  "scheduleInfo",
+  "ticketInfo",
+  "accessId",
+  "principalId",
+  "groupId",
+  "targetScheduleId",
+].sort();
 const policyAssignmentKeys = ["id", "policyId", "scopeId", "scopeType", "roleDefinitionId"].sort();
-const policyKeys = ["id", "displayName", "description", "isOrganizationDefault", "scopeId", "scopeType", "lastModifiedDateTime", "lastModifiedBy", "rules"].sort();
+const policyKeys = [
+  "id",
+  "displayName",
+  "description",
+  "isOrganizationDefault",
+  "scopeId",
+  "scopeType",
+  "lastModifiedDateTime",
+  "lastModifiedBy",
+  "rules",
+].sort();
 
 describe("rbacapplication (directory roles)", () => {
   it("list roleEligibilityScheduleInstances", async () => {
@@ -49,13 +118,19 @@ describe("rbacapplication (directory roles)", () => {
   });
 
   it("unifiedRoleEligibilityScheduleInstance: filterByCurrentUser", async () => {
-    const res = await t.get(token, "/roleManagement/directory/roleEligibilityScheduleInstances/filterByCurrentUser(on='principal')");
+    const res = await t.get(
+      token,
+      "/roleManagement/directory/roleEligibilityScheduleInstances/filterByCurrentUser(on='principal')",
+    );
     expect(res.body["@odata.context"]).toBe(metadata("Collection(unifiedRoleEligibilityScheduleInstance)"));
     for (const e of res.body.value ?? []) expect(keys(e)).toEqual(["@odata.type", ...eligibilityInstanceKeys].sort());
   });
 
   it("unifiedRoleAssignmentScheduleInstance: filterByCurrentUser", async () => {
-    const res = await t.get(token, "/roleManagement/directory/roleAssignmentScheduleInstances/filterByCurrentUser(on='principal')");
+    const res = await t.get(
+      token,
+      "/roleManagement/directory/roleAssignmentScheduleInstances/filterByCurrentUser(on='principal')",
+    );
     expect(res.body["@odata.context"]).toBe(metadata("Collection(unifiedRoleAssignmentScheduleInstance)"));
     for (const e of res.body.value ?? []) expect(keys(e)).toEqual(["@odata.type", ...assignmentInstanceKeys].sort());
   });
@@ -68,12 +143,15 @@ describe("rbacapplication (directory roles)", () => {
       principalId: t.admin.oid,
       roleDefinitionId: roles.exchangeAdministrator,
       directoryScopeId: "/",
-      justification: "I need access to the Attribute Administrator role to manage attributes to be assigned to restricted AUs",
+      justification:
+        "I need access to the Attribute Administrator role to manage attributes to be assigned to restricted AUs",
       scheduleInfo: { startDateTime: tomorrow, expiration: { type: "AfterDuration", duration: "PT5H" } },
       ticketInfo: { ticketNumber: "CONTOSO:Normal-67890", ticketSystem: "MS Project" },
     });
     expect(res.status).toBe(201);
-    expect(res.body["@odata.context"]).toBe(metadata("roleManagement/directory/roleAssignmentScheduleRequests/$entity"));
+    expect(res.body["@odata.context"]).toBe(
+      metadata("roleManagement/directory/roleAssignmentScheduleRequests/$entity"),
+    );
     expect(keys(res.body)).toEqual(directoryRequestKeys);
     expect(res.body).toMatchObject({
       status: "Granted",
@@ -107,7 +185,11 @@ describe("rbacapplication (directory roles)", () => {
       justification: "x",
       scheduleInfo: { expiration: { type: "afterDuration", duration: "PT1H" } },
     });
-    const res = await t.call(token, "POST", `/roleManagement/directory/roleAssignmentScheduleRequests/${String(pending.body.id)}/cancel`);
+    const res = await t.call(
+      token,
+      "POST",
+      `/roleManagement/directory/roleAssignmentScheduleRequests/${String(pending.body.id)}/cancel`,
+    );
     expect(res.status).toBe(204);
     expect(res.body).toEqual({});
   });
@@ -115,9 +197,14 @@ describe("rbacapplication (directory roles)", () => {
 
 describe("privilegedAccessGroup (PIM for Groups)", () => {
   it("list eligibilityScheduleInstances with $filter=groupId eq", async () => {
-    const res = await t.get(token, `/identityGovernance/privilegedAccess/group/eligibilityScheduleInstances?$filter=groupId eq '${tier0}'`);
+    const res = await t.get(
+      token,
+      `/identityGovernance/privilegedAccess/group/eligibilityScheduleInstances?$filter=groupId eq '${tier0}'`,
+    );
     expect(res.status).toBe(200);
-    expect(res.body["@odata.context"]).toBe(metadata("identityGovernance/privilegedAccess/group/eligibilityScheduleInstances"));
+    expect(res.body["@odata.context"]).toBe(
+      metadata("identityGovernance/privilegedAccess/group/eligibilityScheduleInstances"),
+    );
     const docKeys = ["id", "startDateTime", "endDateTime", "accessId", "principalId", "groupId", "memberType"];
     for (const e of res.body.value ?? []) expect(keys(e)).toEqual([...docKeys, "eligibilityScheduleId"].sort());
     expect(res.body.value?.map((e) => e.accessId).sort()).toEqual(["member", "owner"]);
@@ -132,17 +219,52 @@ describe("privilegedAccessGroup (PIM for Groups)", () => {
       scheduleInfo: { startDateTime: null, expiration: { type: "afterDuration", duration: "PT2H" } },
       justification: "Activate assignment.",
     });
-    const res = await t.get(token, `/identityGovernance/privilegedAccess/group/assignmentScheduleInstances?$filter=groupId eq '${tier0}'`);
-    expect(res.body["@odata.context"]).toBe(metadata("identityGovernance/privilegedAccess/group/assignmentScheduleInstances"));
+    const res = await t.get(
+      token,
+      `/identityGovernance/privilegedAccess/group/assignmentScheduleInstances?$filter=groupId eq '${tier0}'`,
+    );
+    expect(res.body["@odata.context"]).toBe(
+      metadata("identityGovernance/privilegedAccess/group/assignmentScheduleInstances"),
+    );
     expect(res.body.value).toHaveLength(1);
-    expect(keys(res.body.value?.[0])).toEqual(["id", "principalId", "startDateTime", "endDateTime", "assignmentType", "accessId", "groupId", "memberType", "assignmentScheduleId"].sort());
+    expect(keys(res.body.value?.[0])).toEqual(
+      [
+        "id",
+        "principalId",
+        "startDateTime",
+        "endDateTime",
+        "assignmentType",
+        "accessId",
+        "groupId",
+        "memberType",
+        "assignmentScheduleId",
+      ].sort(),
+    );
   });
 
   it("filterByCurrentUser on eligibility and assignment instances", async () => {
-    const e = await t.get(token, "/identityGovernance/privilegedAccess/group/eligibilityScheduleInstances/filterByCurrentUser(on='principal')");
+    const e = await t.get(
+      token,
+      "/identityGovernance/privilegedAccess/group/eligibilityScheduleInstances/filterByCurrentUser(on='principal')",
+    );
     expect(e.status).toBe(200);
-    expect(keys(e.body.value?.[0])).toEqual(["@odata.type", "id", "startDateTime", "endDateTime", "memberType", "principalId", "accessId", "groupId", "eligibilityScheduleId"].sort());
-    const a = await t.get(token, "/identityGovernance/privilegedAccess/group/assignmentScheduleInstances/filterByCurrentUser(on='principal')");
+    expect(keys(e.body.value?.[0])).toEqual(
+      [
+        "@odata.type",
+        "id",
+        "startDateTime",
+        "endDateTime",
+        "memberType",
+        "principalId",
+        "accessId",
+        "groupId",
+        "eligibilityScheduleId",
+      ].sort(),
+    );
+    const a = await t.get(
+      token,
+      "/identityGovernance/privilegedAccess/group/assignmentScheduleInstances/filterByCurrentUser(on='principal')",
+    );
     expect(a.status).toBe(200);
   });
 
@@ -152,7 +274,10 @@ describe("privilegedAccessGroup (PIM for Groups)", () => {
       principalId: t.admin.oid,
       groupId: tier0,
       action: "selfActivate",
-      scheduleInfo: { startDateTime: "2023-02-08T07:43:00.000Z", expiration: { type: "afterDuration", duration: "PT2H" } },
+      scheduleInfo: {
+        startDateTime: "2023-02-08T07:43:00.000Z",
+        expiration: { type: "afterDuration", duration: "PT2H" },
+      },
       justification: "Activate assignment.",
     });
     expect(res.status).toBe(201);
@@ -176,7 +301,10 @@ describe("privilegedAccessGroup (PIM for Groups)", () => {
       principalId: t.admin.oid,
       groupId: tier0,
       action: "adminAssign",
-      scheduleInfo: { startDateTime: "2022-12-08T07:43:00.000Z", expiration: { type: "afterDuration", duration: "PT2H" } },
+      scheduleInfo: {
+        startDateTime: "2022-12-08T07:43:00.000Z",
+        expiration: { type: "afterDuration", duration: "PT2H" },
+      },
       justification: "Assign active member access.",
     });
     expect(res.status).toBe(501);
@@ -185,7 +313,10 @@ describe("privilegedAccessGroup (PIM for Groups)", () => {
 
 describe("policyRoot: list roleManagementPolicyAssignments", () => {
   it("example 1: scopeId '/' and scopeType 'Directory'", async () => {
-    const res = await t.get(token, "/policies/roleManagementPolicyAssignments?$filter=scopeId eq '/' and scopeType eq 'Directory'");
+    const res = await t.get(
+      token,
+      "/policies/roleManagementPolicyAssignments?$filter=scopeId eq '/' and scopeType eq 'Directory'",
+    );
     expect(res.status).toBe(200);
     expect(res.body["@odata.context"]).toBe(metadata("policies/roleManagementPolicyAssignments"));
     for (const a of res.body.value ?? []) {
@@ -228,13 +359,28 @@ describe("policyRoot: list roleManagementPolicyAssignments", () => {
     ]);
     const approval = (policy.rules as Entity[]).find((r) => r.id === "Approval_EndUser_Assignment");
     expect(keys(approval)).toEqual(["@odata.type", "id", "setting", "target"]);
-    expect(keys(approval?.setting as Entity)).toEqual(["approvalMode", "approvalStages", "isApprovalRequired", "isApprovalRequiredForExtension", "isRequestorJustificationRequired"]);
+    expect(keys(approval?.setting as Entity)).toEqual([
+      "approvalMode",
+      "approvalStages",
+      "isApprovalRequired",
+      "isApprovalRequiredForExtension",
+      "isRequestorJustificationRequired",
+    ]);
     const notification = (policy.rules as Entity[]).find((r) => r.id === "Notification_Admin_Admin_Eligibility");
-    expect(notification).toMatchObject({ notificationType: "Email", recipientType: "Admin", notificationLevel: "All", isDefaultRecipientsEnabled: true, notificationRecipients: [] });
+    expect(notification).toMatchObject({
+      notificationType: "Email",
+      recipientType: "Admin",
+      notificationLevel: "All",
+      isDefaultRecipientsEnabled: true,
+      notificationRecipients: [],
+    });
   });
 
   it("example 3: scopeId of a group and scopeType 'Group'", async () => {
-    const res = await t.get(token, `/policies/roleManagementPolicyAssignments?$filter=scopeId eq '${tier0}' and scopeType eq 'Group'`);
+    const res = await t.get(
+      token,
+      `/policies/roleManagementPolicyAssignments?$filter=scopeId eq '${tier0}' and scopeType eq 'Group'`,
+    );
     expect(res.body.value?.map((a) => a.roleDefinitionId).sort()).toEqual(["member", "owner"]);
     for (const a of res.body.value ?? []) expect(keys(a)).toEqual(policyAssignmentKeys);
   });
@@ -252,13 +398,21 @@ describe("policyRoot: list roleManagementPolicyAssignments", () => {
 
 describe("unifiedRoleManagementPolicyAssignment: get", () => {
   it("examples 1 and 2: by id, with and without the policy expanded", async () => {
-    const list = await t.get(token, `/policies/roleManagementPolicyAssignments?$filter=scopeId eq '/' and scopeType eq 'Directory' and roleDefinitionId eq '${roles.globalAdministrator}'`);
+    const list = await t.get(
+      token,
+      `/policies/roleManagementPolicyAssignments?$filter=scopeId eq '/' and scopeType eq 'Directory' and roleDefinitionId eq '${roles.globalAdministrator}'`,
+    );
     const id = String(list.body.value?.[0]?.id);
     const plain = await t.get(token, `/policies/roleManagementPolicyAssignments/${id}`);
     expect(plain.body["@odata.context"]).toBe(metadata("policies/roleManagementPolicyAssignments/$entity"));
     expect(keys(plain.body)).toEqual(["@odata.context", ...policyAssignmentKeys].sort());
-    const expanded = await t.get(token, `/policies/roleManagementPolicyAssignments/${id}?$expand=policy($expand=rules)`);
-    expect(expanded.body["@odata.context"]).toBe(metadata("policies/roleManagementPolicyAssignments(policy(rules()))/$entity"));
+    const expanded = await t.get(
+      token,
+      `/policies/roleManagementPolicyAssignments/${id}?$expand=policy($expand=rules)`,
+    );
+    expect(expanded.body["@odata.context"]).toBe(
+      metadata("policies/roleManagementPolicyAssignments(policy(rules()))/$entity"),
+    );
     expect((expanded.body.policy as Entity).displayName).toBe("Directory");
   });
 });
@@ -278,8 +432,19 @@ describe("json-batching", () => {
         { id: "1", method: "GET", url: "/me/memberOf" },
         { id: "2", method: "GET", url: "/me/planner/tasks" },
         { id: "3", method: "DELETE", url: `/groups/${tier0}` },
-        { id: "4", url: `/users/${t.admin.oid}/getPasswordSingleSignOnCredentials`, method: "POST", body: {}, headers: { "Content-Type": "application/json" } },
-        { id: "5", url: "users?$select=id,displayName,userPrincipalName&$filter=city eq null&$count=true", method: "GET", headers: { ConsistencyLevel: "eventual" } },
+        {
+          id: "4",
+          url: `/users/${t.admin.oid}/getPasswordSingleSignOnCredentials`,
+          method: "POST",
+          body: {},
+          headers: { "Content-Type": "application/json" },
+        },
+        {
+          id: "5",
+          url: "users?$select=id,displayName,userPrincipalName&$filter=city eq null&$count=true",
+          method: "GET",
+          headers: { ConsistencyLevel: "eventual" },
+        },
       ],
     });
     expect(res.status).toBe(200);

@@ -62,7 +62,10 @@ export interface Tenant {
   admin: { upn: string; oid: string };
   approver: { upn: string; oid: string };
   limited: { upn: string; oid: string };
-  token(upn: string, options?: { scopes?: string[]; amr?: string[]; acrs?: string[]; xmsCc?: string[] }): Promise<string>;
+  token(
+    upn: string,
+    options?: { scopes?: string[]; amr?: string[]; acrs?: string[]; xmsCc?: string[] },
+  ): Promise<string>;
   /** A request to `/graph/v1.0{path}` (or `/graph/beta{path}` when `version` says so). */
   call(token: string | undefined, method: string, path: string, options?: CallOptions): Promise<Answer>;
   get(token: string | undefined, path: string): Promise<Answer>;
@@ -103,7 +106,11 @@ export async function startTenant(options: EmulatorOptions = {}): Promise<Tenant
   };
 
   const groups = new Map<string, string>();
-  const readerToken = await emu.issueAccessToken({ upn: admin.upn, audience: graphAudience, scopes: ["Group.Read.All"] });
+  const readerToken = await emu.issueAccessToken({
+    upn: admin.upn,
+    audience: graphAudience,
+    scopes: ["Group.Read.All"],
+  });
   for (const g of (await call(readerToken, "GET", "/groups")).body.value ?? []) {
     groups.set(String(g.displayName), String(g.id));
   }

@@ -15,9 +15,12 @@ describe("authentication contexts and Conditional Access", () => {
   it("lists and gets authentication context class references", async () => {
     const res = await t.get(token, contexts);
     expect(res.status).toBe(200);
-    expect(res.body["@odata.context"]).toBe(`${t.emu.url}/graph/v1.0/$metadata#identity/conditionalAccess/authenticationContextClassReferences`);
+    expect(res.body["@odata.context"]).toBe(
+      `${t.emu.url}/graph/v1.0/$metadata#identity/conditionalAccess/authenticationContextClassReferences`,
+    );
     expect(res.body.value?.map((c) => c.id)).toEqual(["c1", "c2"]);
-    for (const c of res.body.value ?? []) expect(Object.keys(c).sort()).toEqual(["description", "displayName", "id", "isAvailable"]);
+    for (const c of res.body.value ?? [])
+      expect(Object.keys(c).sort()).toEqual(["description", "displayName", "id", "isAvailable"]);
     const one = await t.get(token, `${contexts}/c2`);
     expect(one.body).toMatchObject({ id: "c2", displayName: "Tier 0 passkey", isAvailable: true });
     expect((await t.get(token, `${contexts}/c9`)).status).toBe(404);
@@ -47,7 +50,9 @@ describe("directory objects", () => {
   it("answers /me with $select", async () => {
     const res = await t.get(token, "/me?$select=id,displayName,userPrincipalName");
     expect(res.status).toBe(200);
-    expect(res.body["@odata.context"]).toBe(`${t.emu.url}/graph/v1.0/$metadata#users(id,displayName,userPrincipalName)/$entity`);
+    expect(res.body["@odata.context"]).toBe(
+      `${t.emu.url}/graph/v1.0/$metadata#users(id,displayName,userPrincipalName)/$entity`,
+    );
     expect(res.body).toMatchObject({ id: t.admin.oid, displayName: "Alex Morgan", userPrincipalName: t.admin.upn });
     expect(res.body.mail).toBeUndefined();
   });
@@ -87,7 +92,9 @@ describe("directory objects", () => {
 
   it("resolves several ids with directoryObjects/getByIds, typed", async () => {
     const group = t.groupId("PIM-Tier0-Operators");
-    const res = await t.post(token, "/directoryObjects/getByIds", { ids: [t.approver.oid, group, "00000000-0000-0000-0000-000000000009"] });
+    const res = await t.post(token, "/directoryObjects/getByIds", {
+      ids: [t.approver.oid, group, "00000000-0000-0000-0000-000000000009"],
+    });
     expect(res.status).toBe(200);
     expect(res.body.value?.map((o) => o["@odata.type"])).toEqual(["#microsoft.graph.user", "#microsoft.graph.group"]);
     const users = await t.post(token, "/directoryObjects/getByIds", { ids: [t.approver.oid, group], types: ["user"] });

@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GraphError } from "../../src/graph/errors";
-import { conjunctProperties, equalityValues, matches, nodeText, parseFilter, validateFilter } from "../../src/graph/odata/filter";
+import {
+  conjunctProperties,
+  equalityValues,
+  matches,
+  nodeText,
+  parseFilter,
+  validateFilter,
+} from "../../src/graph/odata/filter";
 import { envelopeKeys, expectedEnvelopeKeys, startTenant, type Tenant } from "./helpers";
 
 describe("$filter parser", () => {
@@ -11,7 +18,9 @@ describe("$filter parser", () => {
   });
 
   it("reads quoted strings with doubled quotes, GUIDs, booleans and null", () => {
-    const n = parseFilter("displayName eq 'O''Brien' and id eq 11111111-2222-3333-4444-555555555555 and isBuiltIn eq true and x eq null");
+    const n = parseFilter(
+      "displayName eq 'O''Brien' and id eq 11111111-2222-3333-4444-555555555555 and isBuiltIn eq true and x eq null",
+    );
     expect(equalityValues(n, "displayName")).toEqual(["O'Brien"]);
     expect(equalityValues(n, "isBuiltIn")).toEqual(["true"]);
   });
@@ -22,18 +31,22 @@ describe("$filter parser", () => {
     expect([...conjunctProperties(n)].sort()).toEqual(["roleDefinitionId", "scopeId"]);
   });
 
-  it.each(["principalId eq", "principalId eq 'x' and", "(principalId eq 'x'", "principalId eq 'x')", "principalId eq 'unterminated", ""])(
-    "refuses the malformed filter %j with 400 BadRequest",
-    (text) => {
-      expect(() => parseFilter(text)).toThrowError(GraphError);
-      try {
-        parseFilter(text);
-      } catch (e) {
-        expect((e as GraphError).status).toBe(400);
-        expect((e as GraphError).code).toBe("BadRequest");
-      }
-    },
-  );
+  it.each([
+    "principalId eq",
+    "principalId eq 'x' and",
+    "(principalId eq 'x'",
+    "principalId eq 'x')",
+    "principalId eq 'unterminated",
+    "",
+  ])("refuses the malformed filter %j with 400 BadRequest", (text) => {
+    expect(() => parseFilter(text)).toThrowError(GraphError);
+    try {
+      parseFilter(text);
+    } catch (e) {
+      expect((e as GraphError).status).toBe(400);
+      expect((e as GraphError).code).toBe("BadRequest");
+    }
+  });
 
   it("evaluates eq/ne/in case-insensitively on values", () => {
     const n = parseFilter("status eq 'pendingapproval' and principalId in ('A','b')");
@@ -45,7 +58,11 @@ describe("$filter parser", () => {
   const schema = {
     typeName: "thing",
     declared: ["principalId", "isBuiltIn", "startDateTime", "kind"],
-    filterable: { principalId: { type: "string" }, isBuiltIn: { type: "boolean" }, kind: { type: "enum", members: ["member", "owner"] } },
+    filterable: {
+      principalId: { type: "string" },
+      isBuiltIn: { type: "boolean" },
+      kind: { type: "enum", members: ["member", "owner"] },
+    },
   } as const;
 
   it.each([

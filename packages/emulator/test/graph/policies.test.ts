@@ -46,20 +46,33 @@ describe("roleManagementPolicyAssignments", () => {
       `${assignments}?$filter=scopeId eq '/' and scopeType eq 'DirectoryRole' and roleDefinitionId eq '${roles.globalAdministrator}'&$expand=policy($expand=rules)`,
     );
     expect(res.status).toBe(200);
-    expect(res.body["@odata.context"]).toBe(`${t.emu.url}/graph/v1.0/$metadata#policies/roleManagementPolicyAssignments(policy(rules()))`);
+    expect(res.body["@odata.context"]).toBe(
+      `${t.emu.url}/graph/v1.0/$metadata#policies/roleManagementPolicyAssignments(policy(rules()))`,
+    );
     expect(res.body.value).toHaveLength(1);
     const a = res.body.value?.[0] as Entity;
     expect(String(a.id)).toMatch(new RegExp(`^DirectoryRole_${t.emu.tenantId}_${guid}_${roles.globalAdministrator}$`));
     expect(a.policyId).toBe(String(a.id).replace(`_${roles.globalAdministrator}`, ""));
     expect(a).toMatchObject({ scopeId: "/", scopeType: "DirectoryRole", roleDefinitionId: roles.globalAdministrator });
-    expect(a.policy).toMatchObject({ id: a.policyId, displayName: "DirectoryRole", scopeType: "DirectoryRole", isOrganizationDefault: false });
+    expect(a.policy).toMatchObject({
+      id: a.policyId,
+      displayName: "DirectoryRole",
+      scopeType: "DirectoryRole",
+      isOrganizationDefault: false,
+    });
     const rules = rulesOf(a);
     expect(rules).toHaveLength(17);
     expect(rule(rules, "Expiration_EndUser_Assignment")).toMatchObject({
       "@odata.type": "#microsoft.graph.unifiedRoleManagementPolicyExpirationRule",
       isExpirationRequired: true,
       maximumDuration: "PT30M",
-      target: { caller: "EndUser", operations: ["all"], level: "Assignment", inheritableSettings: [], enforcedSettings: [] },
+      target: {
+        caller: "EndUser",
+        operations: ["all"],
+        level: "Assignment",
+        inheritableSettings: [],
+        enforcedSettings: [],
+      },
     });
     expect(rule(rules, "AuthenticationContext_EndUser_Assignment")).toMatchObject({
       "@odata.type": "#microsoft.graph.unifiedRoleManagementPolicyAuthenticationContextRule",
@@ -67,7 +80,10 @@ describe("roleManagementPolicyAssignments", () => {
       claimValue: "c2",
     });
     expect(rule(rules, "Enablement_EndUser_Assignment")).toMatchObject({ enabledRules: ["Justification"] });
-    for (const r of rules) expect(String(r["@odata.type"])).toMatch(/^#microsoft\.graph\.unifiedRoleManagementPolicy(Expiration|Enablement|AuthenticationContext|Approval|Notification)Rule$/);
+    for (const r of rules)
+      expect(String(r["@odata.type"])).toMatch(
+        /^#microsoft\.graph\.unifiedRoleManagementPolicy(Expiration|Enablement|AuthenticationContext|Approval|Notification)Rule$/,
+      );
   });
 
   it("names approvers as singleUser subject sets", async () => {
@@ -81,7 +97,13 @@ describe("roleManagementPolicyAssignments", () => {
       setting: {
         isApprovalRequired: true,
         approvalMode: "SingleStage",
-        approvalStages: [{ primaryApprovers: [{ "@odata.type": "#microsoft.graph.singleUser", userId: t.approver.oid, description: "Priya Natarajan" }] }],
+        approvalStages: [
+          {
+            primaryApprovers: [
+              { "@odata.type": "#microsoft.graph.singleUser", userId: t.approver.oid, description: "Priya Natarajan" },
+            ],
+          },
+        ],
       },
     });
   });
@@ -98,20 +120,36 @@ describe("roleManagementPolicyAssignments", () => {
   });
 
   it("answers OR-combined roleDefinitionId predicates", async () => {
-    const ors = [roles.globalAdministrator, roles.globalReader, roles.securityAdministrator].map((r) => `roleDefinitionId eq '${r}'`).join(" or ");
-    const res = await t.get(token, `${assignments}?$filter=scopeId eq '/' and scopeType eq 'DirectoryRole' and (${ors})`);
+    const ors = [roles.globalAdministrator, roles.globalReader, roles.securityAdministrator]
+      .map((r) => `roleDefinitionId eq '${r}'`)
+      .join(" or ");
+    const res = await t.get(
+      token,
+      `${assignments}?$filter=scopeId eq '/' and scopeType eq 'DirectoryRole' and (${ors})`,
+    );
     expect(res.status).toBe(200);
-    expect(res.body.value?.map((a) => a.roleDefinitionId).sort()).toEqual([roles.globalAdministrator, roles.globalReader, roles.securityAdministrator].sort());
+    expect(res.body.value?.map((a) => a.roleDefinitionId).sort()).toEqual(
+      [roles.globalAdministrator, roles.globalReader, roles.securityAdministrator].sort(),
+    );
   });
 
   it("refuses more than 15 OR'ed clauses with InvalidFilter", async () => {
     const ids = Array.from({ length: 16 }, (_, i) => `00000000-0000-0000-0000-${String(i).padStart(12, "0")}`);
     const ors = ids.map((r) => `roleDefinitionId eq '${r}'`).join(" or ");
-    const res = await t.get(token, `${assignments}?$filter=scopeId eq '/' and scopeType eq 'DirectoryRole' and (${ors})`);
+    const res = await t.get(
+      token,
+      `${assignments}?$filter=scopeId eq '/' and scopeType eq 'DirectoryRole' and (${ors})`,
+    );
     expect(res.status).toBe(400);
     expect(res.body.error?.code).toBe("InvalidFilter");
-    const fifteen = ids.slice(0, 15).map((r) => `roleDefinitionId eq '${r}'`).join(" or ");
-    expect((await t.get(token, `${assignments}?$filter=scopeId eq '/' and scopeType eq 'DirectoryRole' and (${fifteen})`)).status).toBe(200);
+    const fifteen = ids
+      .slice(0, 15)
+      .map((r) => `roleDefinitionId eq '${r}'`)
+      .join(" or ");
+    expect(
+      (await t.get(token, `${assignments}?$filter=scopeId eq '/' and scopeType eq 'DirectoryRole' and (${fifteen})`))
+        .status,
+    ).toBe(200);
   });
 
   it("answers a group's member and owner policies apart, with ['All'] operations", async () => {
@@ -120,18 +158,33 @@ describe("roleManagementPolicyAssignments", () => {
     for (const a of both.body.value ?? []) {
       expect(String(a.id)).toMatch(new RegExp(`^Group_${tier0}_${guid}_(member|owner)$`));
     }
-    const owner = await t.get(token, `${assignments}?$filter=scopeId eq '${tier0}' and scopeType eq 'Group' and roleDefinitionId eq 'owner'&$expand=policy($expand=rules)`);
+    const owner = await t.get(
+      token,
+      `${assignments}?$filter=scopeId eq '${tier0}' and scopeType eq 'Group' and roleDefinitionId eq 'owner'&$expand=policy($expand=rules)`,
+    );
     const rules = rulesOf(owner.body.value?.[0] as Entity);
     expect(rule(rules, "Approval_EndUser_Assignment")).toMatchObject({ setting: { isApprovalRequired: true } });
-    expect(rule(rules, "Expiration_EndUser_Assignment")).toMatchObject({ maximumDuration: "PT2H", target: { operations: ["All"] } });
-    const member = await t.get(token, `${assignments}?$filter=scopeId eq '${tier0}' and scopeType eq 'Group' and roleDefinitionId eq 'member'&$expand=policy($expand=rules)`);
-    expect(rule(rulesOf(member.body.value?.[0] as Entity), "Approval_EndUser_Assignment")).toMatchObject({ setting: { isApprovalRequired: false } });
+    expect(rule(rules, "Expiration_EndUser_Assignment")).toMatchObject({
+      maximumDuration: "PT2H",
+      target: { operations: ["All"] },
+    });
+    const member = await t.get(
+      token,
+      `${assignments}?$filter=scopeId eq '${tier0}' and scopeType eq 'Group' and roleDefinitionId eq 'member'&$expand=policy($expand=rules)`,
+    );
+    expect(rule(rulesOf(member.body.value?.[0] as Entity), "Approval_EndUser_Assignment")).toMatchObject({
+      setting: { isApprovalRequired: false },
+    });
   });
 
   it("needs the group policy scope for groups and the directory one for roles", async () => {
     const directoryOnly = await t.token(t.admin.upn, { scopes: ["RoleManagementPolicy.Read.Directory"] });
-    expect((await t.get(directoryOnly, `${assignments}?$filter=scopeId eq '/' and scopeType eq 'DirectoryRole'`)).status).toBe(200);
-    expect((await t.get(directoryOnly, `${assignments}?$filter=scopeId eq '${tier0}' and scopeType eq 'Group'`)).status).toBe(403);
+    expect(
+      (await t.get(directoryOnly, `${assignments}?$filter=scopeId eq '/' and scopeType eq 'DirectoryRole'`)).status,
+    ).toBe(200);
+    expect(
+      (await t.get(directoryOnly, `${assignments}?$filter=scopeId eq '${tier0}' and scopeType eq 'Group'`)).status,
+    ).toBe(403);
   });
 
   it("selects inside the nested expansion", async () => {
@@ -147,26 +200,39 @@ describe("roleManagementPolicyAssignments", () => {
   });
 
   it("gets an assignment by id, and 404s a made-up one", async () => {
-    const list = await t.get(token, `${assignments}?$filter=scopeId eq '/' and scopeType eq 'DirectoryRole' and roleDefinitionId eq '${roles.globalReader}'`);
+    const list = await t.get(
+      token,
+      `${assignments}?$filter=scopeId eq '/' and scopeType eq 'DirectoryRole' and roleDefinitionId eq '${roles.globalReader}'`,
+    );
     const id = String(list.body.value?.[0]?.id);
     const one = await t.get(token, `${assignments}/${id}?$expand=policy($expand=rules)`);
     expect(one.status).toBe(200);
-    expect(one.body["@odata.context"]).toBe(`${t.emu.url}/graph/v1.0/$metadata#policies/roleManagementPolicyAssignments(policy(rules()))/$entity`);
+    expect(one.body["@odata.context"]).toBe(
+      `${t.emu.url}/graph/v1.0/$metadata#policies/roleManagementPolicyAssignments(policy(rules()))/$entity`,
+    );
     expect(rulesOf(one.body as Entity)).toHaveLength(17);
-    const missing = await t.get(token, `${assignments}/DirectoryRole_${t.emu.tenantId}_00000000-0000-0000-0000-000000000000_${roles.globalReader}`);
+    const missing = await t.get(
+      token,
+      `${assignments}/DirectoryRole_${t.emu.tenantId}_00000000-0000-0000-0000-000000000000_${roles.globalReader}`,
+    );
     expect(missing.status).toBe(404);
   });
 });
 
 describe("roleManagementPolicies", () => {
   it("gets a policy with $expand=rules, its /rules and one rule", async () => {
-    const list = await t.get(token, `${assignments}?$filter=scopeId eq '/' and scopeType eq 'DirectoryRole' and roleDefinitionId eq '${roles.exchangeAdministrator}'`);
+    const list = await t.get(
+      token,
+      `${assignments}?$filter=scopeId eq '/' and scopeType eq 'DirectoryRole' and roleDefinitionId eq '${roles.exchangeAdministrator}'`,
+    );
     const policyId = String(list.body.value?.[0]?.policyId);
     const policy = await t.get(token, `/policies/roleManagementPolicies/${policyId}?$expand=rules`);
     expect(policy.status).toBe(200);
     expect(policy.body.id).toBe(policyId);
     expect(policy.body.rules as Entity[]).toHaveLength(17);
-    expect(rule(policy.body.rules as Entity[], "Enablement_EndUser_Assignment")).toMatchObject({ enabledRules: ["Justification", "Ticketing"] });
+    expect(rule(policy.body.rules as Entity[], "Enablement_EndUser_Assignment")).toMatchObject({
+      enabledRules: ["Justification", "Ticketing"],
+    });
 
     const rules = await t.get(token, `/policies/roleManagementPolicies/${policyId}/rules`);
     expect(rules.body.value).toHaveLength(17);
@@ -176,7 +242,10 @@ describe("roleManagementPolicies", () => {
   });
 
   it("lists policies by scope", async () => {
-    const res = await t.get(token, `/policies/roleManagementPolicies?$filter=scopeId eq '${tier0}' and scopeType eq 'Group'`);
+    const res = await t.get(
+      token,
+      `/policies/roleManagementPolicies?$filter=scopeId eq '${tier0}' and scopeType eq 'Group'`,
+    );
     expect(res.status).toBe(200);
     expect(res.body.value).toHaveLength(2);
     for (const p of res.body.value ?? []) expect(String(p.id)).toMatch(new RegExp(`^Group_${tier0}_${guid}$`));

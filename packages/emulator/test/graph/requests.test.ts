@@ -38,7 +38,9 @@ describe("activation", () => {
   it("activates: 201 with the full entity, camelCase expiration type and PascalCase status", async () => {
     const res = await t.post(token, requests, activation(t.admin.oid, roles.globalReader));
     expect(res.status).toBe(201);
-    expect(res.body["@odata.context"]).toBe(`${t.emu.url}/graph/v1.0/$metadata#roleManagement/directory/roleAssignmentScheduleRequests/$entity`);
+    expect(res.body["@odata.context"]).toBe(
+      `${t.emu.url}/graph/v1.0/$metadata#roleManagement/directory/roleAssignmentScheduleRequests/$entity`,
+    );
     expect(res.body).toMatchObject({
       status: "Provisioned",
       action: "selfActivate",
@@ -59,9 +61,15 @@ describe("activation", () => {
     expect(String(res.body.createdDateTime)).toMatch(sevenDigits);
     expect(String((res.body.scheduleInfo as { startDateTime: string }).startDateTime)).toMatch(sevenDigits);
 
-    const active = await t.get(token, `/roleManagement/directory/roleAssignmentScheduleInstances?$filter=principalId eq '${t.admin.oid}' and roleDefinitionId eq '${roles.globalReader}'`);
+    const active = await t.get(
+      token,
+      `/roleManagement/directory/roleAssignmentScheduleInstances?$filter=principalId eq '${t.admin.oid}' and roleDefinitionId eq '${roles.globalReader}'`,
+    );
     expect(active.body.value).toHaveLength(1);
-    expect(active.body.value?.[0]).toMatchObject({ assignmentType: "Activated", roleAssignmentScheduleId: res.body.id });
+    expect(active.body.value?.[0]).toMatchObject({
+      assignmentType: "Activated",
+      roleAssignmentScheduleId: res.body.id,
+    });
 
     const byId = await t.get(token, `${requests}/${String(res.body.id)}`);
     expect(byId.status).toBe(200);
@@ -72,13 +80,22 @@ describe("activation", () => {
     const res = await t.post(token, requests, activation(t.admin.oid, roles.globalReader, { isValidationOnly: true }));
     expect(res.status).toBe(201);
     expect(res.body.isValidationOnly).toBe(true);
-    const active = await t.get(token, `/roleManagement/directory/roleAssignmentScheduleInstances?$filter=roleDefinitionId eq '${roles.globalReader}'`);
+    const active = await t.get(
+      token,
+      `/roleManagement/directory/roleAssignmentScheduleInstances?$filter=roleDefinitionId eq '${roles.globalReader}'`,
+    );
     expect(active.body.value).toHaveLength(0);
   });
 
   it("grants a future-dated activation (status Granted)", async () => {
     const start = new Date(t.emu.admin.clock.now().getTime() + 24 * 3600_000).toISOString();
-    const res = await t.post(token, requests, activation(t.admin.oid, roles.globalReader, { scheduleInfo: { startDateTime: start, expiration: { type: "afterDuration", duration: "PT5H" } } }));
+    const res = await t.post(
+      token,
+      requests,
+      activation(t.admin.oid, roles.globalReader, {
+        scheduleInfo: { startDateTime: start, expiration: { type: "afterDuration", duration: "PT5H" } },
+      }),
+    );
     expect(res.status).toBe(201);
     expect(res.body.status).toBe("Granted");
   });
@@ -86,24 +103,46 @@ describe("activation", () => {
 
 describe("policy enforcement", () => {
   it("JustificationRule: justification required", async () => {
-    await expectPolicyFailure(activation(t.admin.oid, roles.globalReader, { justification: null }), "JustificationRule");
+    await expectPolicyFailure(
+      activation(t.admin.oid, roles.globalReader, { justification: null }),
+      "JustificationRule",
+    );
   });
 
   it("TicketingRule: ticket required", async () => {
     await expectPolicyFailure(activation(t.admin.oid, roles.exchangeAdministrator), "TicketingRule");
-    const ok = await t.post(token, requests, activation(t.admin.oid, roles.exchangeAdministrator, { ticketInfo: { ticketNumber: "CHG-1", ticketSystem: "ServiceNow" } }));
+    const ok = await t.post(
+      token,
+      requests,
+      activation(t.admin.oid, roles.exchangeAdministrator, {
+        ticketInfo: { ticketNumber: "CHG-1", ticketSystem: "ServiceNow" },
+      }),
+    );
     expect(ok.status).toBe(201);
     expect(ok.body.ticketInfo).toEqual({ ticketNumber: "CHG-1", ticketSystem: "ServiceNow" });
   });
 
   it("ExpirationRule: longer than the policy's maximum", async () => {
-    await expectPolicyFailure(activation(t.admin.oid, roles.globalReader, { scheduleInfo: { expiration: { type: "afterDuration", duration: "PT9H" } } }), "ExpirationRule");
+    await expectPolicyFailure(
+      activation(t.admin.oid, roles.globalReader, {
+        scheduleInfo: { expiration: { type: "afterDuration", duration: "PT9H" } },
+      }),
+      "ExpirationRule",
+    );
   });
 
   it("names every failed rule in one message", async () => {
-    const res = await t.post(token, requests, activation(t.admin.oid, roles.exchangeAdministrator, { justification: "", scheduleInfo: { expiration: { type: "afterDuration", duration: "PT9H" } } }));
+    const res = await t.post(
+      token,
+      requests,
+      activation(t.admin.oid, roles.exchangeAdministrator, {
+        justification: "",
+        scheduleInfo: { expiration: { type: "afterDuration", duration: "PT9H" } },
+      }),
+    );
     expect(res.status).toBe(400);
-    for (const rule of ["ExpirationRule", "JustificationRule", "TicketingRule"]) expect(res.body.error?.message).toContain(rule);
+    for (const rule of ["ExpirationRule", "JustificationRule", "TicketingRule"])
+      expect(res.body.error?.message).toContain(rule);
   });
 
   it("MfaRule: the token's amr lacks mfa", async () => {
@@ -121,7 +160,9 @@ describe("policy enforcement", () => {
     expect(inner.errorCode).toBe("RoleAssignmentRequestAcrsValidationFailed");
     expect(inner.message).toMatch(/&claims=%7B/);
     expect(inner.message).toContain("%2C%20");
-    expect(claimsOfWrappedChallenge(String(res.body.error?.message))).toEqual({ access_token: { acrs: { essential: true, value: "c1" } } });
+    expect(claimsOfWrappedChallenge(String(res.body.error?.message))).toEqual({
+      access_token: { acrs: { essential: true, value: "c1" } },
+    });
 
     const stepped = await t.token(t.admin.upn, { acrs: ["c1"] });
     const retry = await t.post(stepped, requests, activation(t.admin.oid, roles.securityAdministrator));
@@ -134,11 +175,16 @@ describe("policy enforcement", () => {
     const res = await t.post(token, requests, activation(t.admin.oid, roles.securityAdministrator));
     expect(res.status).toBe(401);
     expect(res.body.error?.code).toBe("InvalidAuthenticationToken");
+    expect(envelopeKeys(res.body)).toEqual(expectedEnvelopeKeys);
     const header = res.headers.get("www-authenticate") ?? "";
-    expect(header).toContain('Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"');
+    expect(header).toContain(
+      'Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"',
+    );
     expect(header).toContain('error="insufficient_claims"');
     const claims = /claims="([^"]+)"/.exec(header)?.[1] ?? "";
-    expect(JSON.parse(Buffer.from(claims, "base64").toString("utf8"))).toEqual({ access_token: { acrs: { essential: true, value: "c1" } } });
+    expect(JSON.parse(Buffer.from(claims, "base64").toString("utf8"))).toEqual({
+      access_token: { acrs: { essential: true, value: "c1" } },
+    });
   });
 
   it("approval: the request waits as PendingApproval until an approver decides", async () => {
@@ -148,51 +194,92 @@ describe("policy enforcement", () => {
     const approvalId = String(res.body.approvalId);
     expect(approvalId).toMatch(/^[0-9a-f-]{36}$/);
 
-    const mine = await t.get(token, `${requests}?$filter=principalId eq '${t.admin.oid}' and status eq 'PendingApproval'`);
+    const mine = await t.get(
+      token,
+      `${requests}?$filter=principalId eq '${t.admin.oid}' and status eq 'PendingApproval'`,
+    );
     expect(mine.body.value?.map((r) => r.id)).toEqual([res.body.id]);
 
     const approverToken = await t.token(t.approver.upn);
-    const queue = await t.get(approverToken, `${requests}/filterByCurrentUser(on='approver')?$filter=status eq 'PendingApproval'`);
+    const queue = await t.get(
+      approverToken,
+      `${requests}/filterByCurrentUser(on='approver')?$filter=status eq 'PendingApproval'`,
+    );
     expect(queue.body.value?.map((r) => r.id)).toEqual([res.body.id]);
 
-    const approval = await t.call(approverToken, "GET", `/roleManagement/directory/roleAssignmentApprovals/${approvalId}`, { version: "beta" });
+    const approval = await t.call(
+      approverToken,
+      "GET",
+      `/roleManagement/directory/roleAssignmentApprovals/${approvalId}`,
+      { version: "beta" },
+    );
     expect(approval.status).toBe(200);
     const steps = approval.body.steps as Array<Record<string, unknown>>;
     expect(steps).toHaveLength(1);
     expect(steps[0]).toMatchObject({ assignedToMe: true, reviewResult: "NotReviewed", status: "InProgress" });
 
-    const requesterView = await t.call(token, "GET", `/roleManagement/directory/roleAssignmentApprovals/${approvalId}`, { version: "beta" });
+    const requesterView = await t.call(
+      token,
+      "GET",
+      `/roleManagement/directory/roleAssignmentApprovals/${approvalId}`,
+      { version: "beta" },
+    );
     expect((requesterView.body.steps as Array<Record<string, unknown>>)[0]?.assignedToMe).toBe(false);
 
-    const decide = await t.call(approverToken, "PATCH", `/roleManagement/directory/roleAssignmentApprovals/${approvalId}/steps/${String(steps[0]?.id)}`, {
-      version: "beta",
-      body: { reviewResult: "Approve", justification: "Looks right" },
-    });
+    const decide = await t.call(
+      approverToken,
+      "PATCH",
+      `/roleManagement/directory/roleAssignmentApprovals/${approvalId}/steps/${String(steps[0]?.id)}`,
+      {
+        version: "beta",
+        body: { reviewResult: "Approve", justification: "Looks right" },
+      },
+    );
     expect(decide.status).toBe(204);
 
     const after = await t.get(token, `${requests}/${String(res.body.id)}`);
     expect(after.body.status).toBe("Provisioned");
-    const step = await t.call(approverToken, "GET", `/roleManagement/directory/roleAssignmentApprovals/${approvalId}/steps/${String(steps[0]?.id)}`, { version: "beta" });
-    expect(step.body).toMatchObject({ reviewResult: "Approve", status: "Completed", justification: "Looks right", reviewedBy: { id: t.approver.oid } });
+    const step = await t.call(
+      approverToken,
+      "GET",
+      `/roleManagement/directory/roleAssignmentApprovals/${approvalId}/steps/${String(steps[0]?.id)}`,
+      { version: "beta" },
+    );
+    expect(step.body).toMatchObject({
+      reviewResult: "Approve",
+      status: "Completed",
+      justification: "Looks right",
+      reviewedBy: { id: t.approver.oid },
+    });
   });
 
   it("approval: a requester cannot decide their own request", async () => {
     const res = await t.post(token, requests, activation(t.admin.oid, roles.privilegedRoleAdministrator));
     const approvalId = String(res.body.approvalId);
-    const approval = await t.call(token, "GET", `/roleManagement/directory/roleAssignmentApprovals/${approvalId}`, { version: "beta" });
-    const stepId = String((approval.body.steps as Array<Record<string, unknown>>)[0]?.id);
-    const decide = await t.call(token, "PATCH", `/roleManagement/directory/roleAssignmentApprovals/${approvalId}/steps/${stepId}`, {
+    const approval = await t.call(token, "GET", `/roleManagement/directory/roleAssignmentApprovals/${approvalId}`, {
       version: "beta",
-      body: { reviewResult: "Approve", justification: "me" },
     });
+    const stepId = String((approval.body.steps as Array<Record<string, unknown>>)[0]?.id);
+    const decide = await t.call(
+      token,
+      "PATCH",
+      `/roleManagement/directory/roleAssignmentApprovals/${approvalId}/steps/${stepId}`,
+      {
+        version: "beta",
+        body: { reviewResult: "Approve", justification: "me" },
+      },
+    );
     expect(decide.status).toBe(403);
   });
 
   it("a second request while one waits for approval: PendingRoleAssignmentRequest", async () => {
-    expect((await t.post(token, requests, activation(t.admin.oid, roles.privilegedRoleAdministrator))).status).toBe(201);
+    expect((await t.post(token, requests, activation(t.admin.oid, roles.privilegedRoleAdministrator))).status).toBe(
+      201,
+    );
     const again = await t.post(token, requests, activation(t.admin.oid, roles.privilegedRoleAdministrator));
     expect(again.status).toBe(400);
     expect(again.body.error?.code).toBe("PendingRoleAssignmentRequest");
+    expect(envelopeKeys(again.body)).toEqual(expectedEnvelopeKeys);
   });
 
   it("already active: RoleAssignmentExists", async () => {
@@ -200,6 +287,7 @@ describe("policy enforcement", () => {
     expect(res.status).toBe(400);
     expect(res.body.error?.code).toBe("RoleAssignmentExists");
     expect(res.body.error?.message).toBe("The Role assignment already exists.");
+    expect(envelopeKeys(res.body)).toEqual(expectedEnvelopeKeys);
   });
 
   it("not eligible: a failed EligibilityRule", async () => {
@@ -208,6 +296,7 @@ describe("policy enforcement", () => {
     expect(res.status).toBe(400);
     expect(res.body.error?.code).toBe("RoleAssignmentRequestPolicyValidationFailed");
     expect(res.body.error?.message).toContain("EligibilityRule");
+    expect(envelopeKeys(res.body)).toEqual(expectedEnvelopeKeys);
   });
 
   it("acting for another principal: 403", async () => {
@@ -229,6 +318,7 @@ describe("deactivation", () => {
     const res = await t.post(token, requests, deactivate(t.admin.oid, roles.globalReader));
     expect(res.status).toBe(400);
     expect(res.body.error?.code).toBe("RoleAssignmentDoesNotExist");
+    expect(envelopeKeys(res.body)).toEqual(expectedEnvelopeKeys);
   });
 
   it("within five minutes: ActiveDurationTooShort; after: Revoked and gone", async () => {
@@ -236,12 +326,16 @@ describe("deactivation", () => {
     const early = await t.post(token, requests, deactivate(t.admin.oid, roles.reportsReader));
     expect(early.status).toBe(400);
     expect(early.body.error?.code).toBe("ActiveDurationTooShort");
+    expect(envelopeKeys(early.body)).toEqual(expectedEnvelopeKeys);
     t.emu.admin.clock.advance(6 * 60);
     const fresh = await t.token(t.admin.upn);
     const done = await t.post(fresh, requests, deactivate(t.admin.oid, roles.reportsReader));
     expect(done.status).toBe(201);
     expect(done.body).toMatchObject({ status: "Revoked", action: "selfDeactivate", scheduleInfo: null });
-    const active = await t.get(fresh, `/roleManagement/directory/roleAssignmentScheduleInstances?$filter=roleDefinitionId eq '${roles.reportsReader}'`);
+    const active = await t.get(
+      fresh,
+      `/roleManagement/directory/roleAssignmentScheduleInstances?$filter=roleDefinitionId eq '${roles.reportsReader}'`,
+    );
     expect(active.body.value).toHaveLength(0);
   });
 });
@@ -271,7 +365,7 @@ describe("request bodies", () => {
   it.each([
     ["no Content-Type", { rawBody: "{}" }, "BadRequest"],
     ["a non-JSON Content-Type", { rawBody: "{}", headers: { "content-type": "text/plain" } }, "BadRequest"],
-    ["malformed JSON", { rawBody: "{\"action\":", headers: { "content-type": "application/json" } }, "BadRequest"],
+    ["malformed JSON", { rawBody: '{"action":', headers: { "content-type": "application/json" } }, "BadRequest"],
     ["a JSON array", { rawBody: "[]", headers: { "content-type": "application/json" } }, "BadRequest"],
   ])("answers %s with 400", async (_name, options, code) => {
     const res = await t.call(token, "POST", requests, options);
@@ -281,13 +375,19 @@ describe("request bodies", () => {
   });
 
   it("refuses a property the entity does not declare (roleAssignmentScheduleId)", async () => {
-    const res = await t.post(token, requests, activation(t.admin.oid, roles.globalReader, { roleAssignmentScheduleId: "x" }));
+    const res = await t.post(
+      token,
+      requests,
+      activation(t.admin.oid, roles.globalReader, { roleAssignmentScheduleId: "x" }),
+    );
     expect(res.status).toBe(400);
     expect(res.body.error?.message).toContain("'roleAssignmentScheduleId'");
   });
 
   it("refuses an action outside the enum, and answers 501 for admin actions", async () => {
-    expect((await t.post(token, requests, activation(t.admin.oid, roles.globalReader, { action: "selfActivat" }))).status).toBe(400);
+    expect(
+      (await t.post(token, requests, activation(t.admin.oid, roles.globalReader, { action: "selfActivat" }))).status,
+    ).toBe(400);
     const admin = await t.post(token, requests, activation(t.admin.oid, roles.globalReader, { action: "adminAssign" }));
     expect(admin.status).toBe(501);
   });
@@ -302,9 +402,17 @@ describe("request bodies", () => {
     ["no principalId", { principalId: undefined }, "InvalidRoleAssignmentRequest"],
     ["no directoryScopeId", { directoryScopeId: undefined }, "InvalidRoleAssignmentRequest"],
     ["a bad duration", { scheduleInfo: { expiration: { type: "afterDuration", duration: "1 hour" } } }, "BadRequest"],
-    ["a bad start", { scheduleInfo: { startDateTime: "tomorrow", expiration: { type: "afterDuration", duration: "PT1H" } } }, "BadRequest"],
+    [
+      "a bad start",
+      { scheduleInfo: { startDateTime: "tomorrow", expiration: { type: "afterDuration", duration: "PT1H" } } },
+      "BadRequest",
+    ],
     ["a string isValidationOnly", { isValidationOnly: "False" }, "BadRequest"],
-    ["an unknown expiration type", { scheduleInfo: { expiration: { type: "afterLunch", duration: "PT1H" } } }, "BadRequest"],
+    [
+      "an unknown expiration type",
+      { scheduleInfo: { expiration: { type: "afterLunch", duration: "PT1H" } } },
+      "BadRequest",
+    ],
     ["an unknown ticketInfo property", { ticketInfo: { ticketNumber: "1", ticketUrl: "x" } }, "BadRequest"],
   ])("refuses %s", async (_name, extra, code) => {
     const res = await t.post(token, requests, activation(t.admin.oid, roles.globalReader, extra));
@@ -318,14 +426,26 @@ describe("listing requests", () => {
     const before = await allPages(t, token, `${requests}/filterByCurrentUser(on='principal')`);
     // The scenario's running activation of Application Administrator came from a request too.
     expect(before.items.map((r) => r.roleDefinitionId)).toEqual([roles.applicationAdministrator]);
-    for (const role of [roles.globalReader, roles.reportsReader, roles.helpdeskAdministrator, roles.exchangeAdministrator]) {
-      await t.post(token, requests, activation(t.admin.oid, role, { ticketInfo: { ticketNumber: "1", ticketSystem: "x" } }));
+    for (const role of [
+      roles.globalReader,
+      roles.reportsReader,
+      roles.helpdeskAdministrator,
+      roles.exchangeAdministrator,
+    ]) {
+      await t.post(
+        token,
+        requests,
+        activation(t.admin.oid, role, { ticketInfo: { ticketNumber: "1", ticketSystem: "x" } }),
+      );
     }
     const { items, pages } = await allPages(t, token, `${requests}/filterByCurrentUser(on='principal')`);
     expect(items).toHaveLength(5);
     expect(pages).toBe(2);
     for (const r of items) expect(r["@odata.type"]).toBe("#microsoft.graph.unifiedRoleAssignmentScheduleRequest");
-    const created = await t.get(token, `${requests}/filterByCurrentUser(on='createdBy')?$filter=roleDefinitionId eq '${roles.globalReader}'`);
+    const created = await t.get(
+      token,
+      `${requests}/filterByCurrentUser(on='createdBy')?$filter=roleDefinitionId eq '${roles.globalReader}'`,
+    );
     expect(created.body.value).toHaveLength(1);
   });
 });

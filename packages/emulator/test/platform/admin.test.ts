@@ -20,11 +20,10 @@ describe("admin API", () => {
     httpsRequest(`${emu.url}/_emulator${path}`, {
       ca: emu.caCertPem,
       method,
-      ...(body !== undefined
-        ? { body: JSON.stringify(body), headers: { "content-type": "application/json" } }
-        : {}),
+      ...(body !== undefined ? { body: JSON.stringify(body), headers: { "content-type": "application/json" } } : {}),
     });
-  const parsed = (res: RawResponse) => JSON.parse(res.body) as Record<string, unknown> & { error?: { code: string; path?: string } };
+  const parsed = (res: RawResponse) =>
+    JSON.parse(res.body) as Record<string, unknown> & { error?: { code: string; path?: string } };
 
   /** A self-activation that needs approval, made through Graph as the demo admin. */
   const requestApproval = async (): Promise<{ id: string; approvalId: string }> => {
@@ -123,7 +122,9 @@ describe("admin API", () => {
   it("reads and changes settings (the tenant's and the latency); reset restores them", async () => {
     const initial = parsed(await admin("GET", "/settings")) as { pageSize: number; latencyMs: number };
     expect(initial.latencyMs).toBe(0);
-    const changed = parsed(await admin("PATCH", "/settings", { pageSize: 2, latencyMs: 5, acrsChallenge: "www-authenticate" }));
+    const changed = parsed(
+      await admin("PATCH", "/settings", { pageSize: 2, latencyMs: 5, acrsChallenge: "www-authenticate" }),
+    );
     expect(changed).toMatchObject({ pageSize: 2, latencyMs: 5, acrsChallenge: "www-authenticate" });
     expect(emu.admin.settings()).toMatchObject({ pageSize: 2, latencyMs: 5 });
     expect((emu.admin.state() as unknown) !== undefined).toBe(true);
@@ -147,7 +148,10 @@ describe("admin API", () => {
     expect(emu.cloud.tenantId).toBe(emu.tenantId);
 
     const file = join(dir, "broken.json");
-    writeFileSync(file, JSON.stringify({ ...tinyScenario, users: [{ upn: "x@tiny.example.com", displayName: "X", contexts: ["c100"] }] }));
+    writeFileSync(
+      file,
+      JSON.stringify({ ...tinyScenario, users: [{ upn: "x@tiny.example.com", displayName: "X", contexts: ["c100"] }] }),
+    );
     const bad = await admin("POST", "/scenario", { scenario: file });
     expect(bad.status).toBe(400);
     expect(parsed(bad).error?.code).toBe("InvalidScenario");
@@ -189,7 +193,9 @@ describe("admin API", () => {
 
     emu.admin.reset();
     const second = await requestApproval();
-    const unknown = await admin("POST", `/approvals/${second.approvalId}/deny`, { approver: "nobody@contoso.example.com" });
+    const unknown = await admin("POST", `/approvals/${second.approvalId}/deny`, {
+      approver: "nobody@contoso.example.com",
+    });
     expect(unknown.status).toBe(400);
     expect(parsed(unknown).error?.code).toBe("UnknownApprover");
     const denied = await admin("POST", `/approvals/${second.approvalId}/deny`, {

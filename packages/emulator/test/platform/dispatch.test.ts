@@ -2,7 +2,11 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { classifyPath } from "../../src/http/dispatch";
+import { createClock } from "../../src/clock";
+import { classifyPath, createDispatcher } from "../../src/http/dispatch";
+import { createFaultInjector } from "../../src/http/fault-injector";
+import { createRequestLog } from "../../src/http/request-log";
+import { type EmuResponse, json } from "../../src/http/types";
 import { type Platform, startPlatform } from "./harness";
 import { httpsRequest } from "./https-client";
 
@@ -114,18 +118,20 @@ describe("dispatch", () => {
   it("adds latency before answering and lets it be changed at runtime", async () => {
     p.setLatency(120);
     try {
-      const t0 = performance.now();
-      await (await p.fetch(`${p.url}/graph/v1.0/me`)).text();
-      expect(performance.now() - t0).toBeGreaterThanOrEqual(110);
       const t1 = performance.now();
       await httpsRequest(`${p.url}/graph/v1.0/me`, { ca: p.caCertPem });
       expect(performance.now() - t1).toBeGreaterThanOrEqual(110);
+      p.setLatency(1200);
+      const t0 = performance.now();
+      await (await p.fetch(`${p.url}/graph/v1.0/me`)).text();
+      expect(performance.now() - t0).toBeGreaterThanOrEqual(1150);
     } finally {
       p.setLatency(0);
     }
+    // Well under the latency just removed, with room for a loaded machine.
     const t2 = performance.now();
     await (await p.fetch(`${p.url}/graph/v1.0/me`)).text();
-    expect(performance.now() - t2).toBeLessThan(100);
+    expect(performance.now() - t2).toBeLessThan(600);
   });
 
   it("aborts a request waiting out latency when the caller's signal fires", async () => {
@@ -186,7 +192,7 @@ describe("dispatch", () => {
 
   it("follows same-origin redirects unless redirect is manual", async () => {
     const q = await startPlatform({
-      entra: (req) =>
+      entra: (req): EmuResponse | undefined =>
         req.path === "/t/oauth2/v2.0/authorize"
           ? { status: 302, headers: { Location: "/t/oauth2/v2.0/landing?x=1" } }
           : req.path === "/t/oauth2/v2.0/landing"
@@ -205,5 +211,45 @@ describe("dispatch", () => {
     } finally {
       await q.close();
     }
+  });
+});
+
+describe("admin API reach", () => {
+  it("answers the admin API only to callers on this machine, and never logs it", async () => {
+    const clock = createClock();
+    const log = createRequestLog({ clock });
+    let adminCalls = 0;
+    const dispatch = createDispatcher({
+      clock,
+      log,
+      faults: createFaultInjector(),
+      latencyMs: () => 0,
+      admin: () => {
+        adminCalls += 1;
+        return json(200, { ok: true });
+      },
+      graph: () => undefined,
+      arm: () => undefined,
+      entra: () => undefined,
+      verifier: () => undefined,
+      reportError: () => undefined,
+    });
+    const call = (fromLoopback: boolean) =>
+      dispatch({
+        method: "POST",
+        url: new URL("https://127.0.0.1:1/_emulator/reset"),
+        headers: {},
+        body: new Uint8Array(),
+        bodyTooLarge: false,
+        fromLoopback,
+        signal: new AbortController().signal,
+      });
+    const remote = await call(false);
+    expect(remote.kind === "respond" && remote.response.status).toBe(403);
+    expect(adminCalls).toBe(0);
+    const local = await call(true);
+    expect(local.kind === "respond" && local.response.status).toBe(200);
+    expect(adminCalls).toBe(1);
+    expect(log.entries()).toEqual([]);
   });
 });

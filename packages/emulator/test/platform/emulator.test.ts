@@ -58,9 +58,12 @@ describe("createEmulator", () => {
       audience: graph,
       scopes: ["RoleManagement.Read.Directory"],
     });
-    await emu.fetch(`${emu.url}/graph/v1.0/roleManagement/directory/roleEligibilityScheduleInstances/filterByCurrentUser(on='principal')`, {
-      headers: { authorization: `Bearer ${token}` },
-    });
+    await emu.fetch(
+      `${emu.url}/graph/v1.0/roleManagement/directory/roleEligibilityScheduleInstances/filterByCurrentUser(on='principal')`,
+      {
+        headers: { authorization: `Bearer ${token}` },
+      },
+    );
     const [entry] = emu.admin.requests();
     expect(entry).toMatchObject({ surface: "graph", callerOid: admin.oid });
     expect(JSON.stringify(emu.admin.requests())).not.toContain(token);
@@ -100,9 +103,10 @@ describe("createEmulator options", () => {
   });
 
   it("refuses a bad scenario at creation with the JSON path of the problem", async () => {
-    const failure = await createEmulator({ listen: false, scenario: { tenant: { displayName: "X" }, users: [] } }).catch(
-      (e: unknown) => e,
-    );
+    const failure = await createEmulator({
+      listen: false,
+      scenario: { tenant: { displayName: "X" }, users: [] },
+    }).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(ScenarioError);
     expect((failure as ScenarioError).path).toMatch(/^\$\./);
   });

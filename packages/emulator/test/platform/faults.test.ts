@@ -56,7 +56,13 @@ describe("faults over both transports", () => {
   });
 
   it("uses Graph's own 503 code, an HTTP-date Retry-After, a custom body, or no Retry-After at all", async () => {
-    p.faults.add({ kind: "status", status: 503, path: "^/graph/", times: 1, retryAfter: "Wed, 21 Oct 2037 07:28:00 GMT" });
+    p.faults.add({
+      kind: "status",
+      status: 503,
+      path: "^/graph/",
+      times: 1,
+      retryAfter: "Wed, 21 Oct 2037 07:28:00 GMT",
+    });
     const res = await p.fetch(`${p.url}/graph/v1.0/me`);
     expect(res.status).toBe(503);
     expect(res.headers.get("retry-after")).toBe("Wed, 21 Oct 2037 07:28:00 GMT");
@@ -179,7 +185,9 @@ describe("fault injector", () => {
   it("applies batch-only faults to batch items only", () => {
     const f = createFaultInjector();
     f.add({ kind: "status", status: 429, inBatch: true, path: "roleAssignmentScheduleRequests" });
-    expect(f.pick("POST", "/graph/v1.0/roleManagement/directory/roleAssignmentScheduleRequests", false)).toBeUndefined();
+    expect(
+      f.pick("POST", "/graph/v1.0/roleManagement/directory/roleAssignmentScheduleRequests", false),
+    ).toBeUndefined();
     expect(f.pick("POST", "/graph/v1.0/roleManagement/directory/roleAssignmentScheduleRequests", true)).toMatchObject({
       status: 429,
     });

@@ -3,17 +3,18 @@
  * fault behaviour is pinned independently of what Graph, ARM and sign-in answer. Tests of the whole
  * emulator use `createEmulator` instead.
  */
-import { createClock } from "../../src/clock";
+
 import { generateCertificates } from "../../src/certs";
+import { createClock } from "../../src/clock";
 import type { TokenVerifier } from "../../src/entra/types";
 import { createDispatcher, type Dispatch } from "../../src/http/dispatch";
 import { createFaultInjector } from "../../src/http/fault-injector";
+import type { FaultInjector } from "../../src/http/faults";
 import { createInProcessFetch, type FetchLike } from "../../src/http/in-process-fetch";
 import { createRequestLog, type RequestLogStore } from "../../src/http/request-log";
 import { type HttpsTransport, startHttpsTransport } from "../../src/http/server";
 import { createStaticFiles } from "../../src/http/static-files";
 import { type EmuRequest, json, type Surface } from "../../src/http/types";
-import type { FaultInjector } from "../../src/http/faults";
 
 export interface Platform {
   url: string;

@@ -42,7 +42,9 @@ export function httpsRequest(
       },
     );
     if (options.timeoutMs !== undefined) {
-      req.setTimeout(options.timeoutMs, () => req.destroy(Object.assign(new Error("timed out"), { code: "ETIMEDOUT" })));
+      req.setTimeout(options.timeoutMs, () =>
+        req.destroy(Object.assign(new Error("timed out"), { code: "ETIMEDOUT" })),
+      );
     }
     req.on("error", reject);
     req.end(options.body);

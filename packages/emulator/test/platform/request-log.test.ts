@@ -55,7 +55,9 @@ describe("request log", () => {
   it("never stores a token, code, verifier, refresh token, client secret or claims value (both transports)", async () => {
     p.log.clear();
     const claims = encodeURIComponent(claimsCanary);
-    await p.fetch(`${p.url}/contoso.example.com/oauth2/v2.0/authorize?client_id=x&state=s1&code=${codeCanary}&claims=${claims}`);
+    await p.fetch(
+      `${p.url}/contoso.example.com/oauth2/v2.0/authorize?client_id=x&state=s1&code=${codeCanary}&claims=${claims}`,
+    );
     const form = new URLSearchParams({
       grant_type: "authorization_code",
       code: codeCanary,
@@ -74,7 +76,10 @@ describe("request log", () => {
       ca: p.caCertPem,
       method: "POST",
       headers: { authorization: `Bearer ${tokenCanary}`, "content-type": "application/json" },
-      body: JSON.stringify({ requests: [{ id: "1", method: "GET", url: "/me", headers: { Authorization: `Bearer ${tokenCanary}` } }], access_token: tokenCanary }),
+      body: JSON.stringify({
+        requests: [{ id: "1", method: "GET", url: "/me", headers: { Authorization: `Bearer ${tokenCanary}` } }],
+        access_token: tokenCanary,
+      }),
     });
     const dump = JSON.stringify(p.log.entries());
     for (const canary of canaries) expect(dump).not.toContain(canary);
@@ -92,7 +97,16 @@ describe("request log", () => {
   it("returns entries after a sequence number and drops the oldest past its capacity", () => {
     const log = createRequestLog({ clock: createClock(), capacity: 10 });
     for (let i = 0; i < 25; i++) {
-      log.record({ requestId: `r${i}`, surface: "graph", method: "GET", path: `/${i}`, query: {}, headers: {}, status: 200, durationMs: 0 });
+      log.record({
+        requestId: `r${i}`,
+        surface: "graph",
+        method: "GET",
+        path: `/${i}`,
+        query: {},
+        headers: {},
+        status: 200,
+        durationMs: 0,
+      });
     }
     const entries = log.entries();
     expect(entries).toHaveLength(10);

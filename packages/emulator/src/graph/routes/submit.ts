@@ -9,6 +9,7 @@ import type { RequestAction, RoleTarget } from "../../state/model";
 import { graphChallengeBase } from "../auth";
 import { type GraphCall, readJsonBody, rejectUnknownProperties } from "../call";
 import { GraphError, messages, notImplemented, wrapped } from "../errors";
+import { isGuid } from "../format";
 
 const actions = [
   "adminAssign",
@@ -154,7 +155,9 @@ export function parseRequestBody(
     if (!groupId || (accessRaw !== "member" && accessRaw !== "owner")) throw invalid();
     target = { plane, groupId, accessId: accessRaw };
   }
-  if (!action || !principalId) throw invalid();
+  // Object ids are GUIDs; anything else names no principal or group [INF: the generic refusal].
+  if (!action || !principalId || !isGuid(principalId)) throw invalid();
+  if (target.plane === "group" && !isGuid(target.groupId)) throw invalid();
   if (!(selfActions as readonly string[]).includes(action))
     throw notImplemented(`POST (action ${action})`, `/${call.version}${call.path}`);
 
