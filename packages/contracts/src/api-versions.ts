@@ -3,7 +3,7 @@
  *
  * `armApiVersions` is what a client sends. `armSupportedApiVersions` is what Azure Resource Manager
  * actually serves for each resource type, so the local tenant refuses the same versions ARM
- * refuses. Sources (also in the emulator's ARM fidelity notes):
+ * refuses. Sources (also in docs/emulator-fidelity.md):
  * - PIM request/schedule/instance types: ARM's own `InvalidResourceType` answer for
  *   `roleAssignmentScheduleRequests` / `roleEligibilityScheduleRequests` lists
  *   '2020-10-01-preview,2020-10-01,2022-04-01-preview' (Azure/bicep-types-az issues #2313, #2314, #2507,

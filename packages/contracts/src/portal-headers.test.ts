@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { chinaCloud, type Cloud, publicCloud, usGovCloud } from "./clouds";
-import { portalConnectSources, portalContentSecurityPolicy, portalRuntimeConfig, portalSecurityHeaders } from "./portal-headers";
+import { type Cloud, chinaCloud, publicCloud, usGovCloud } from "./clouds";
+import {
+  portalConnectSources,
+  portalContentSecurityPolicy,
+  portalRuntimeConfig,
+  portalSecurityHeaders,
+} from "./portal-headers";
 
 const local: Cloud = {
   name: "pimkit-local",
@@ -69,7 +74,11 @@ describe("portalSecurityHeaders", () => {
 
 describe("portalRuntimeConfig", () => {
   it("keeps what the browser needs and drops the CA and portal URL", () => {
-    const c = portalRuntimeConfig({ clientId: "11111111-1111-1111-1111-111111111111", tenant: "organizations", cloud: local });
+    const c = portalRuntimeConfig({
+      clientId: "11111111-1111-1111-1111-111111111111",
+      tenant: "organizations",
+      cloud: local,
+    });
     expect(c.cloud).toEqual({
       name: "pimkit-local",
       authorityHost: local.authorityHost,

@@ -1,7 +1,7 @@
 /**
  * ARM error envelope (`CloudError`: `{"error":{"code","message"}}`) and the catalogue of codes the
  * local tenant answers with. Messages are ARM's own where a live answer was found (sources in
- * `fidelity.md`); the rest say plainly what went wrong in ARM's tone.
+ * docs/emulator-fidelity.md); the rest say plainly what went wrong in ARM's tone.
  */
 import type { ArmErrorBody } from "@pimkit/contracts";
 

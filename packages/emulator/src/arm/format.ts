@@ -1,7 +1,7 @@
 /**
  * Value formatting as live ARM writes it: bodies omit null-valued properties, instance times are
  * ISO-8601 with `Z`, request `scheduleInfo.startDateTime` carries `+00:00` and 7 fractional
- * digits, `createdOn` 7 fractional digits with `Z` (recorded responses, see `fidelity.md`).
+ * digits, `createdOn` 7 fractional digits with `Z` (recorded responses, see docs/emulator-fidelity.md).
  */
 
 /** `T` without null-valued properties, as `omitNulls` leaves it. */

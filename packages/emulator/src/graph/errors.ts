@@ -1,6 +1,6 @@
 /**
  * Graph error answers: the OData envelope and every code and message the surface emits, in one
- * place. Sources per entry are in `fidelity.md` next to this file; the short form:
+ * place. Sources per entry are in docs/emulator-fidelity.md; the short form:
  *  - [REC]  seen in a response captured from the live service (issue logs, client test fixtures)
  *  - [DOC]  Microsoft Graph documentation
  *  - [INF]  our inference where no capture exists (kept plausible, never claimed as verbatim)
