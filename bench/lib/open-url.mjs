@@ -20,12 +20,16 @@ function send(url, method, body) {
   const isLoopback = u.hostname === "localhost" || u.hostname === "127.0.0.1" || u.hostname === "[::1]";
   if (u.protocol === "http:" && !isLoopback) throw new Error(`refusing to open ${u.origin}`);
   const doRequest = u.protocol === "https:" ? httpsRequest : httpRequest;
-  const headers = body ? { "content-type": "application/x-www-form-urlencoded", "content-length": Buffer.byteLength(body) } : {};
+  const headers = body
+    ? { "content-type": "application/x-www-form-urlencoded", "content-length": Buffer.byteLength(body) }
+    : {};
   return new Promise((resolve, reject) => {
     const req = doRequest(u, { method, headers, ...(u.protocol === "https:" ? { agent } : {}) }, (res) => {
       const chunks = [];
       res.on("data", (c) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString("utf8") }));
+      res.on("end", () =>
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString("utf8") }),
+      );
       res.on("error", reject);
     });
     req.on("error", reject);
@@ -62,7 +66,9 @@ for (let hop = 0; hop < 5; hop++) {
     await send(unescapeHtml(form[1]), "POST", fields.toString());
     process.exit(0);
   }
-  process.stderr.write(`open-url: the sign-in did not complete on its own (HTTP ${res.status}); start the tenant with --auto-sign-in\n`);
+  process.stderr.write(
+    `open-url: the sign-in did not complete on its own (HTTP ${res.status}); start the tenant with --auto-sign-in\n`,
+  );
   process.exit(1);
 }
 process.stderr.write("open-url: too many redirects\n");

@@ -25,9 +25,7 @@ async function main(): Promise<void> {
     );
     return;
   }
-  const only = values.only
-    ? values.only.split(",").map((s) => s.trim().toLowerCase() as BenchName)
-    : [...benchNames];
+  const only = values.only ? values.only.split(",").map((s) => s.trim().toLowerCase() as BenchName) : [...benchNames];
   for (const name of only) {
     if (!benchNames.includes(name)) throw new Error(`unknown benchmark ${name} (known: ${benchNames.join(", ")})`);
   }

@@ -5,10 +5,10 @@
 import type { RequestLogEntry } from "@pimkit/emulator";
 import type { EmulatorProcess } from "./emulator-process";
 import {
-  type FinalState,
-  finalState,
   countActivationWrites,
   countRequests,
+  type FinalState,
+  finalState,
   httpRequests,
   type RequestCounts,
   sequentialDepth,
@@ -69,6 +69,26 @@ export interface RunFigures {
   writes: WriteCounts;
   /** Sign-in requests that asked for authentication contexts (the step-up). */
   stepUpRequests: number;
+  /**
+   * Time from a token answer asking for interaction to the sign-in page being opened (the hand-off
+   * to a browser), summed; none when every step-up was silent.
+   */
+  interactiveHandOffMs: number;
+}
+
+/** See `RunFigures.interactiveHandOffMs`. */
+export function interactiveHandOffMs(entries: readonly RequestLogEntry[]): number {
+  const signIn = httpRequests(entries)
+    .filter((e) => e.surface === "entra")
+    .map((e) => ({ e, end: Date.parse(e.time), start: Date.parse(e.time) - e.durationMs }))
+    .sort((a, b) => a.start - b.start);
+  let total = 0;
+  signIn.forEach((cur, i) => {
+    if (cur.e.status !== 400 || !cur.e.path.endsWith("/token")) return;
+    const next = signIn.slice(i + 1).find((x) => x.e.path.endsWith("/authorize"));
+    if (next) total += Math.max(0, next.start - cur.end);
+  });
+  return Math.round(total);
 }
 
 export function figuresOf(w: Window): RunFigures {
@@ -78,6 +98,7 @@ export function figuresOf(w: Window): RunFigures {
     sequentialDepth: sequentialDepth(w.entries),
     writes: countActivationWrites(w.entries),
     stepUpRequests: w.entries.filter((e) => e.surface === "entra" && (e.acrsRequested?.length ?? 0) > 0).length,
+    interactiveHandOffMs: interactiveHandOffMs(w.entries),
   };
 }
 

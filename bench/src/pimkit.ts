@@ -10,7 +10,7 @@
 import { spawn } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import type { Cloud } from "@pimkit/contracts";
 import { armScope, graphScopes, qualifyGraphScopes } from "@pimkit/contracts";
 import { type ActivationResult, createPimClient, type PimClient, type RoleListing } from "@pimkit/core";
@@ -26,6 +26,23 @@ const rssProbe = repoPath("bench/lib/rss-probe.mjs");
 
 export function cliAvailable(): boolean {
   return existsSync(cliBin);
+}
+
+let snapshot: string | undefined;
+
+/**
+ * The binary every run of this process uses: a copy of the build taken on first use (inside the
+ * repository, so its external packages still resolve), so that a rebuild during a long run can
+ * neither break it nor mix two builds in one set of figures.
+ */
+function cliEntry(): string {
+  if (snapshot) return snapshot;
+  const dir = repoPath(".tmp", "bench", `cli-${process.pid}`);
+  rmSync(dir, { recursive: true, force: true });
+  cpSync(dirname(cliBin), dir, { recursive: true });
+  process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
+  snapshot = join(dir, basename(cliBin));
+  return snapshot;
 }
 
 export interface ProcessRun {
@@ -90,7 +107,7 @@ export async function prepareCliHome(emu: EmulatorProcess): Promise<CliHome> {
     PIMKIT_BENCH_CA_FILE: emu.caCertFile,
     NO_COLOR: "1",
   });
-  const login = await runProcess([cliBin, "auth", "login"], envFor(template));
+  const login = await runProcess([cliEntry(), "auth", "login"], envFor(template));
   if (login.exitCode !== 0) {
     throw new Error(`pimkit auth login failed (exit ${login.exitCode}): ${login.stderr.trim().slice(0, 800)}`);
   }
@@ -107,7 +124,8 @@ export async function prepareCliHome(emu: EmulatorProcess): Promise<CliHome> {
       const rssFile = options.probeRss ? join(dir, ".bench-rss") : undefined;
       if (rssFile) rmSync(rssFile, { force: true });
       const env = { ...envFor(dir), ...(rssFile ? { PIMKIT_BENCH_RSS_FILE: rssFile } : {}) };
-      const nodeArgs = rssFile ? ["--import", `file://${rssProbe}`, cliBin, ...args] : [cliBin, ...args];
+      const bin = cliEntry();
+      const nodeArgs = rssFile ? ["--import", `file://${rssProbe}`, bin, ...args] : [bin, ...args];
       return runProcess(nodeArgs, env, rssFile);
     },
     close() {

@@ -50,6 +50,9 @@ export async function launchBrowser(): Promise<Browser> {
 }
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  if (!options.portalDir && !portalIsBuilt()) {
+    throw new Error(`The portal is not built (${portalDist}): run \`npm run build\` first (npm test does).`);
+  }
   return createEmulator({ portalDir: portalDist, scenario: "demo", ...options });
 }
 
@@ -135,11 +138,11 @@ export async function latestOutcomes(page: Page, timeout = 20_000): Promise<Reco
   await openView(page, "activity");
   const entry = page.locator("li.activity-item").first();
   await entry.locator('xpath=self::*[@data-status="done" or @data-status="failed"]').waitFor({ timeout });
-  const rows = entry.locator("table.results-table tbody tr");
+  const rows = entry.locator("table.results-table tbody tr[data-name]");
   const out: Record<string, string> = {};
   for (let i = 0; i < (await rows.count()); i++) {
     const r = rows.nth(i);
-    const name = (await r.locator("th").innerText()).trim();
+    const name = (await r.getAttribute("data-name")) ?? "";
     out[name] = (await r.getAttribute("data-outcome")) ?? "";
   }
   return out;
@@ -147,14 +150,18 @@ export async function latestOutcomes(page: Page, timeout = 20_000): Promise<Reco
 
 /** Serious and critical axe violations on the current page (rule id and how many nodes). */
 export async function axeSerious(page: Page): Promise<{ id: string; impact: string; nodes: number; help: string }[]> {
-  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]).analyze();
+  const results = await new AxeBuilder({ page })
+    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"])
+    .analyze();
   return results.violations
     .filter((v) => v.impact === "serious" || v.impact === "critical")
     .map((v) => ({ id: v.id, impact: v.impact ?? "", nodes: v.nodes.length, help: v.help }));
 }
 
 export function signInRequests(emu: Emulator): RequestLogEntry[] {
-  return emu.admin.requests().filter((r) => r.surface === "entra" && /\/oauth2\/v2\.0\/authorize$/.test(r.path) && r.method === "GET");
+  return emu.admin
+    .requests()
+    .filter((r) => r.surface === "entra" && /\/oauth2\/v2\.0\/authorize$/.test(r.path) && r.method === "GET");
 }
 
 export function stepUpAuthorizeRequests(emu: Emulator): RequestLogEntry[] {

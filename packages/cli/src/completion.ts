@@ -21,8 +21,12 @@ function model(commands: readonly AnyCommand[]): Model {
   for (const c of commands) {
     if (c.path.length === 1) singles.push(c.path[0] ?? "");
     else groups.set(c.path[0] ?? "", [...(groups.get(c.path[0] ?? "") ?? []), c.path[1] ?? ""]);
-    flags.set(c.path.join(" "), [...allFlags(c.flags), ...allFlags(globalFlags)].map(([n]) => `--${n}`));
-    for (const [n, s] of [...allFlags(c.flags), ...allFlags(globalFlags)]) if (s.choices) values.set(`--${n}`, [...s.choices]);
+    flags.set(
+      c.path.join(" "),
+      [...allFlags(c.flags), ...allFlags(globalFlags)].map(([n]) => `--${n}`),
+    );
+    for (const [n, s] of [...allFlags(c.flags), ...allFlags(globalFlags)])
+      if (s.choices) values.set(`--${n}`, [...s.choices]);
   }
   values.set("-o", values.get("--output") ?? []);
   return { groups: [...groups].map(([name, verbs]) => ({ name, verbs })), singles, flags, values };
@@ -32,8 +36,12 @@ const q = (s: string) => s.replace(/'/g, "'\\''");
 
 function bash(m: Model): string {
   const top = [...m.groups.map((g) => g.name), ...m.singles, "help"].join(" ");
-  const groupCases = m.groups.map((g) => `      ${g.name}) COMPREPLY=($(compgen -W '${g.verbs.join(" ")}' -- "$cur")); return ;;`).join("\n");
-  const valueCases = [...m.values].map(([f, v]) => `    ${f}) COMPREPLY=($(compgen -W '${v.join(" ")}' -- "$cur")); return ;;`).join("\n");
+  const groupCases = m.groups
+    .map((g) => `      ${g.name}) COMPREPLY=($(compgen -W '${g.verbs.join(" ")}' -- "$cur")); return ;;`)
+    .join("\n");
+  const valueCases = [...m.values]
+    .map(([f, v]) => `    ${f}) COMPREPLY=($(compgen -W '${v.join(" ")}' -- "$cur")); return ;;`)
+    .join("\n");
   const flagCases = [...m.flags].map(([c, f]) => `    '${q(c)}') flags='${f.join(" ")}' ;;`).join("\n");
   const groupNames = m.groups.map((g) => g.name).join("|");
   return `# pimkit completion for bash: source <(pimkit completion bash)
@@ -73,11 +81,16 @@ ${bash(m).replace(/^# pimkit completion for bash.*\n/, "")}`;
 }
 
 function fish(m: Model): string {
-  const lines = ["# pimkit completion for fish: pimkit completion fish > ~/.config/fish/completions/pimkit.fish", "complete -c pimkit -f"];
+  const lines = [
+    "# pimkit completion for fish: pimkit completion fish > ~/.config/fish/completions/pimkit.fish",
+    "complete -c pimkit -f",
+  ];
   const top = [...m.groups.map((g) => g.name), ...m.singles, "help"];
   lines.push(`complete -c pimkit -n '__fish_use_subcommand' -a '${top.join(" ")}'`);
   for (const g of m.groups) {
-    lines.push(`complete -c pimkit -n '__fish_seen_subcommand_from ${g.name}; and not __fish_seen_subcommand_from ${g.verbs.join(" ")}' -a '${g.verbs.join(" ")}'`);
+    lines.push(
+      `complete -c pimkit -n '__fish_seen_subcommand_from ${g.name}; and not __fish_seen_subcommand_from ${g.verbs.join(" ")}' -a '${g.verbs.join(" ")}'`,
+    );
   }
   lines.push("complete -c pimkit -n '__fish_seen_subcommand_from completion' -a 'bash zsh fish pwsh'");
   for (const [cmd, flags] of m.flags) {

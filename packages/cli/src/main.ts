@@ -87,7 +87,10 @@ export async function main(argv: readonly string[], io: CliIo, deps: CliDeps): P
   try {
     return await dispatch(argv, io, deps);
   } catch (e) {
-    const err = toCliError(e);
+    // Whatever a cancelled operation threw, Ctrl-C is what happened.
+    const err = io.signal.aborted
+      ? new CliError("interrupted", "Interrupted.", { exitCode: exitCodes.interrupted })
+      : toCliError(e);
     printError(io, err);
     return err.exitCode;
   }
@@ -109,7 +112,8 @@ async function dispatch(argv: readonly string[], io: CliIo, deps: CliDeps): Prom
     }
     const found = resolveCommand(rest, commands);
     if (found.kind === "command") io.stdout.write(commandHelp(found.command));
-    else if (found.kind === "group" && found.unknown === undefined) io.stdout.write(groupHelp(found.path[0] ?? "", commands));
+    else if (found.kind === "group" && found.unknown === undefined)
+      io.stdout.write(groupHelp(found.path[0] ?? "", commands));
     else throw new UsageError(`No help for "${topic}".`, ["Run `pimkit help` for the commands and topics."]);
     return exitCodes.ok;
   }

@@ -14,6 +14,8 @@ export interface RunCliOptions {
   columns?: number;
   signal?: AbortSignal;
   deps?: Partial<CliDeps>;
+  /** Called with each piece of stdout as it is written (long-running commands). */
+  onStdout?: (text: string) => void;
 }
 
 export interface RunCliResult {
@@ -27,9 +29,11 @@ class BufferStream implements OutStream {
   constructor(
     readonly isTTY: boolean,
     readonly columns: number | undefined,
+    private readonly listener?: (text: string) => void,
   ) {}
   write(s: string): void {
     this.text += s;
+    this.listener?.(s);
   }
 }
 
@@ -75,7 +79,7 @@ class ScriptedInput implements InStream {
  */
 export async function runCli(argv: readonly string[], options: RunCliOptions = {}): Promise<RunCliResult> {
   const tty = options.tty ?? false;
-  const stdout = new BufferStream(tty, tty ? (options.columns ?? 120) : undefined);
+  const stdout = new BufferStream(tty, tty ? (options.columns ?? 120) : undefined, options.onStdout);
   const stderr = new BufferStream(tty, tty ? (options.columns ?? 120) : undefined);
   const chunks = options.stdin === undefined ? [] : Array.isArray(options.stdin) ? options.stdin : [options.stdin];
   const stdin = new ScriptedInput(tty, chunks);

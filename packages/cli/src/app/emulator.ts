@@ -11,7 +11,9 @@ function number(flag: string, value: string | undefined, max = Number.POSITIVE_I
   if (value === undefined) return undefined;
   const n = Number(value);
   if (value.trim() === "" || !Number.isFinite(n) || n < 0 || n > max) {
-    throw new UsageError(`--${flag} must be a non-negative number${max < Number.POSITIVE_INFINITY ? ` up to ${max}` : ""}, got "${value}".`);
+    throw new UsageError(
+      `--${flag} must be a non-negative number${max < Number.POSITIVE_INFINITY ? ` up to ${max}` : ""}, got "${value}".`,
+    );
   }
   return n;
 }
@@ -60,13 +62,17 @@ export async function startEmulator(ctx: CommandContext<FlagSpecs>): Promise<Com
   } catch (e) {
     const err = e as Error & { path?: unknown };
     if (err.name === "ScenarioError") {
-      throw new UsageError(`scenario ${scenarioFlag ?? "demo"}: ${err.message}${typeof err.path === "string" && !err.message.includes(err.path) ? ` (at ${err.path})` : ""}`);
+      throw new UsageError(
+        `scenario ${scenarioFlag ?? "demo"}: ${err.message}${typeof err.path === "string" && !err.message.includes(err.path) ? ` (at ${err.path})` : ""}`,
+      );
     }
     throw new CliError("emulator_failed", `The local tenant could not start: ${err.message}`);
   }
   if (autoSignIn !== undefined && !emulator.users.some((u) => u.upn === autoSignIn)) {
     await emulator.close();
-    throw new UsageError(`--auto-sign-in ${autoSignIn} is not a user of the scenario (users: ${emulator.users.map((u) => u.upn).join(", ")}).`);
+    throw new UsageError(
+      `--auto-sign-in ${autoSignIn} is not a user of the scenario (users: ${emulator.users.map((u) => u.upn).join(", ")}).`,
+    );
   }
   // Private folder (0700) and files (0600), removed when the tenant stops.
   const dir = mkdtempSync(join(tmpdir(), "pimkit-emulator-"));

@@ -1,7 +1,7 @@
 import type { CommandContext, FlagSpecs } from "../framework/command";
 import { type HistoryEntry, type HistoryItem, historyLimit } from "../state/history";
-import { warn } from "./state";
 import type { Runtime } from "./runtime";
+import { warn } from "./state";
 
 /** Appends one operation to the local history (never tokens, never justification or ticket text). */
 export async function recordHistory(

@@ -30,7 +30,8 @@ export class FilePolicyCache implements PimCache {
         if (entries && typeof entries === "object") {
           for (const [k, v] of Object.entries(entries)) {
             const e = v as Partial<CacheEntry>;
-            if (typeof e?.expiresAt === "number" && e.expiresAt > this.now()) map.set(k, { value: e.value, expiresAt: e.expiresAt });
+            if (typeof e?.expiresAt === "number" && e.expiresAt > this.now())
+              map.set(k, { value: e.value, expiresAt: e.expiresAt });
           }
         }
       }

@@ -8,7 +8,11 @@ import { warn } from "./state";
 const planeName: Record<string, string> = { entraRole: "Entra roles", group: "groups", azureRole: "Azure roles" };
 
 /** Planes that could not be read are warnings; returns true when no plane's eligible roles could be read. */
-export function reportProblems(ctx: CommandContext<FlagSpecs>, problems: readonly PlaneProblem[], planes: number): boolean {
+export function reportProblems(
+  ctx: CommandContext<FlagSpecs>,
+  problems: readonly PlaneProblem[],
+  planes: number,
+): boolean {
   for (const p of problems) {
     const where = p.kind ? planeName[p.kind] : "the tenant";
     warn(ctx.io, `could not read ${p.area} of ${where}: ${p.code}: ${p.message}`);

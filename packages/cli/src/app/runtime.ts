@@ -26,23 +26,34 @@ export async function loadRuntime(ctx: CommandContext<FlagSpecs>): Promise<Runti
 }
 
 function debugApi(ctx: CommandContext<FlagSpecs>): boolean {
-  return (ctx.io.env.PIMKIT_DEBUG ?? "").split(",").map((s) => s.trim()).includes("api");
+  return (ctx.io.env.PIMKIT_DEBUG ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .includes("api");
 }
 
 /** `PIMKIT_DEBUG=api` line: method, redacted URL, status, time and request ids; never headers or bodies. */
-export function traceLine(e: Pick<TraceEvent, "method" | "url" | "status" | "durationMs"> & Partial<TraceEvent>): string {
-  const ids = [e.requestId ? `client-request-id=${e.requestId}` : "", e.serviceRequestId ? `request-id=${e.serviceRequestId}` : ""]
+export function traceLine(
+  e: Pick<TraceEvent, "method" | "url" | "status" | "durationMs"> & Partial<TraceEvent>,
+): string {
+  const ids = [
+    e.requestId ? `client-request-id=${e.requestId}` : "",
+    e.serviceRequestId ? `request-id=${e.serviceRequestId}` : "",
+  ]
     .filter(Boolean)
     .join(" ");
   const attempt = e.attempt && e.attempt > 1 ? ` attempt=${e.attempt}` : "";
   const err = e.error ? ` error=${e.error}` : "";
-  return sanitizeText(`api: ${e.method} ${e.url} -> ${e.status || "no response"} (${e.durationMs} ms)${attempt}${ids ? ` ${ids}` : ""}${err}`);
+  return sanitizeText(
+    `api: ${e.method} ${e.url} -> ${e.status || "no response"} (${e.durationMs} ms)${attempt}${ids ? ` ${ids}` : ""}${err}`,
+  );
 }
 
 export async function openAuthFor(ctx: CommandContext<FlagSpecs>, rt: Runtime): Promise<AuthSession> {
   const { openAuth } = await import("../auth/session");
   const { redactUrl } = await import("@pimkit/core");
-  const sameCloud = rt.session !== null && rt.session.cloud === (await normalisedCloudRef(ctx, rt.settings.cloud.value));
+  const sameCloud =
+    rt.session !== null && rt.session.cloud === (await normalisedCloudRef(ctx, rt.settings.cloud.value));
   const auth = await openAuth({
     io: ctx.io,
     deps: ctx.deps,
@@ -74,8 +85,14 @@ export async function signIn(
   options: { deviceCode: boolean },
 ): Promise<{ result: AuthenticationResult; session: SessionInfo }> {
   const result = options.deviceCode
-    ? await auth.credential.deviceCode(auth.loginScopes, ctx.io.signal)
-    : await auth.credential.interactive(auth.loginScopes, undefined, undefined, ctx.io.signal, auth.authorityFor(auth.tenant));
+    ? await auth.credential.deviceCode(auth.loginScopes)
+    : await auth.credential.interactive(
+        auth.loginScopes,
+        undefined,
+        undefined,
+        ctx.io.signal,
+        auth.authorityFor(auth.tenant),
+      );
   const account = result.account;
   if (!account) throw new SignInRequiredError("The sign-in returned no account.");
   const session: SessionInfo = {

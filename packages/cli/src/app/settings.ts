@@ -1,10 +1,10 @@
-import { UsageError } from "../framework/errors";
+import type { TokenCacheMode } from "../auth/token-store";
 import type { GlobalOptions } from "../framework/command";
+import { UsageError } from "../framework/errors";
 import { tokenCacheModes } from "../framework/global-flags";
 import type { CliIo } from "../framework/io";
 import type { Settings } from "../state/config";
 import type { SessionInfo } from "../state/session";
-import type { TokenCacheMode } from "../auth/token-store";
 
 export type SettingSource = "flag" | "env" | "config" | "session" | "default";
 
@@ -20,10 +20,7 @@ export interface EffectiveSettings {
   tokenCache: Resolved<TokenCacheMode>;
 }
 
-function pick<T>(
-  candidates: [SettingSource, T | undefined][],
-  fallback: Resolved<T>,
-): Resolved<T> {
+function pick<T>(candidates: [SettingSource, T | undefined][], fallback: Resolved<T>): Resolved<T> {
   for (const [source, v] of candidates) {
     if (v !== undefined && v !== "") return { value: v, source };
   }
@@ -77,7 +74,12 @@ export function effectiveSettings(
     { value: "keyring", source: "default" },
   );
   if (!(tokenCacheModes as readonly string[]).includes(rawCache.value)) {
-    const where = rawCache.source === "env" ? "PIMKIT_TOKEN_CACHE" : rawCache.source === "config" ? "the config setting token-cache" : "--token-cache";
+    const where =
+      rawCache.source === "env"
+        ? "PIMKIT_TOKEN_CACHE"
+        : rawCache.source === "config"
+          ? "the config setting token-cache"
+          : "--token-cache";
     throw new UsageError(`${where} must be one of ${tokenCacheModes.join(", ")} (got "${rawCache.value}").`);
   }
   return { cloud, tenant, clientId, tokenCache: rawCache as Resolved<TokenCacheMode> };

@@ -29,20 +29,29 @@ export async function listTenants(h: ClientHandle, signal: AbortSignal): Promise
   const token = await h.auth.credential.getToken(armScope(cloud.armResource), { abortSignal: signal });
   if (!token) throw new CliError("token_unavailable", "No token for Azure Resource Manager.");
   const rows: TenantRow[] = [];
-  let url: string | undefined = `${cloud.armEndpoint.replace(/\/+$/, "")}/tenants?api-version=${armApiVersions.tenants}`;
+  let url: string | undefined =
+    `${cloud.armEndpoint.replace(/\/+$/, "")}/tenants?api-version=${armApiVersions.tenants}`;
   const seen = new Set<string>();
   const armOrigin = new URL(cloud.armEndpoint).origin;
   while (url) {
     if (seen.has(url) || seen.size > 50) throw new CliError("paging_loop", "The tenant list did not end.");
     seen.add(url);
-    if (new URL(url).origin !== armOrigin) throw new CliError("untrusted_host", "The tenant list pointed to another host.");
+    if (new URL(url).origin !== armOrigin)
+      throw new CliError("untrusted_host", "The tenant list pointed to another host.");
     const res = await h.auth.transport.fetch(url, {
       headers: { authorization: `Bearer ${token.token}`, accept: "application/json" },
       signal,
     });
-    const body = (await res.json().catch(() => null)) as { value?: ArmTenant[]; nextLink?: unknown; error?: { code?: string; message?: string } } | null;
+    const body = (await res.json().catch(() => null)) as {
+      value?: ArmTenant[];
+      nextLink?: unknown;
+      error?: { code?: string; message?: string };
+    } | null;
     if (!res.ok || !body) {
-      throw new CliError("tenant_list_failed", `Listing tenants failed: ${res.status}${body?.error?.code ? ` ${body.error.code}` : ""}.`);
+      throw new CliError(
+        "tenant_list_failed",
+        `Listing tenants failed: ${res.status}${body?.error?.code ? ` ${body.error.code}` : ""}.`,
+      );
     }
     for (const t of body.value ?? []) {
       if (typeof t.tenantId !== "string") continue;

@@ -53,7 +53,9 @@ export function launchBrowser(io: CliIo, url: string): BrowserLaunch {
     detached: io.platform !== "win32",
     env: { ...process.env, ...io.env } as NodeJS.ProcessEnv,
   });
-  child.on("error", (e) => fail(new Error(`could not start ${cmd.file}: ${(e as NodeJS.ErrnoException).code ?? e.message}`)));
+  child.on("error", (e) =>
+    fail(new Error(`could not start ${cmd.file}: ${(e as NodeJS.ErrnoException).code ?? e.message}`)),
+  );
   child.on("exit", (code) => {
     if (code !== 0 && code !== null) fail(new Error(`${cmd.file} exited with code ${code}`));
   });

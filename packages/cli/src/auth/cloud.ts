@@ -14,14 +14,22 @@ export async function resolveCloud(ref: string, cwd: string): Promise<ResolvedCl
   const name = ref.trim();
   if (isBuiltInCloudName(name)) return { cloud: builtInClouds[name], ref: name };
   if (!/[/\\]/.test(name) && !/\.json$/i.test(name)) {
-    throw new UsageError(`Unknown cloud "${name}".`, ["Use public, usgov, china, or the path of a cloud file."], "unknown_cloud");
+    throw new UsageError(
+      `Unknown cloud "${name}".`,
+      ["Use public, usgov, china, or the path of a cloud file."],
+      "unknown_cloud",
+    );
   }
   const path = isAbsolute(name) ? name : resolve(cwd, name);
   let text: string;
   try {
     text = await readFile(path, "utf8");
   } catch (e) {
-    throw new UsageError(`Cannot read the cloud file ${path}: ${(e as NodeJS.ErrnoException).code ?? "error"}.`, [], "cloud_file_unreadable");
+    throw new UsageError(
+      `Cannot read the cloud file ${path}: ${(e as NodeJS.ErrnoException).code ?? "error"}.`,
+      [],
+      "cloud_file_unreadable",
+    );
   }
   let parsed: unknown;
   try {

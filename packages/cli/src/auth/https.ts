@@ -1,6 +1,6 @@
 import { Agent, request as httpsRequest } from "node:https";
-import type { Cloud } from "@pimkit/contracts";
 import type { INetworkModule, NetworkRequestOptions, NetworkResponse } from "@azure/msal-node";
+import type { Cloud } from "@pimkit/contracts";
 
 /**
  * TLS trust for a cloud that brings its own CA (the local tenant's cloud file): requests to that
@@ -115,7 +115,11 @@ export function createCloudTransport(cloud: Cloud, trace?: (e: SignInTraceEvent)
     return new Response(nullBody ? null : new Uint8Array(raw.body), { status: raw.status, headers: responseHeaders });
   };
 
-  const send = async <T>(url: string, method: "GET" | "POST", options?: NetworkRequestOptions): Promise<NetworkResponse<T>> => {
+  const send = async <T>(
+    url: string,
+    method: "GET" | "POST",
+    options?: NetworkRequestOptions,
+  ): Promise<NetworkResponse<T>> => {
     const started = Date.now();
     const headers: Record<string, string> = { ...(options?.headers ?? {}) };
     const body = method === "POST" ? Buffer.from(options?.body ?? "") : undefined;

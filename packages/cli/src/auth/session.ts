@@ -7,16 +7,17 @@ import {
 } from "@azure/msal-node";
 import { type Cloud, defaultClientId, graphScopes, qualifyGraphScopes } from "@pimkit/contracts";
 import type { AccessToken, GetTokenOptions, TokenCredential } from "@pimkit/core";
-import type { EffectiveSettings } from "../app/settings";
 import type { CliDeps } from "../app/deps";
+import type { EffectiveSettings } from "../app/settings";
 import { CliError, InterruptedError, SignInRequiredError } from "../framework/errors";
 import { type CliIo, isInteractive } from "../framework/io";
 import { launchBrowser } from "./browser";
 import { resolveCloud } from "./cloud";
-import { createCloudTransport, type CloudTransport, type SignInTraceEvent } from "./https";
+import { type CloudTransport, createCloudTransport, type SignInTraceEvent } from "./https";
 import { openTokenStore, type TokenStore } from "./token-store";
 
-export const signInHint = "Run `pimkit auth login` in a terminal (or with BROWSER set to a program that completes the sign-in), then try again.";
+export const signInHint =
+  "Run `pimkit auth login` in a terminal (or with BROWSER set to a program that completes the sign-in), then try again.";
 
 /** How long a browser sign-in may take before pimkit gives up. */
 const interactiveTimeoutMs = 5 * 60 * 1000;
@@ -194,7 +195,9 @@ export class CliCredential implements TokenCredential {
     if (!canSignIn(this.io)) {
       this.signInWasNeeded = true;
       throw new SignInRequiredError(
-        account ? "A new sign-in is needed (the session expired, or a role asks for a stronger sign-in)." : "You are not signed in.",
+        account
+          ? "A new sign-in is needed (the session expired, or a role asks for a stronger sign-in)."
+          : "You are not signed in.",
         [signInHint],
       );
     }
@@ -261,7 +264,7 @@ export class CliCredential implements TokenCredential {
   }
 
   /** Device code flow: the code and address go to stderr. */
-  async deviceCode(scopes: string[], signal?: AbortSignal): Promise<AuthenticationResult> {
+  async deviceCode(scopes: string[]): Promise<AuthenticationResult> {
     this.interactiveSignIns++;
     const r = await this.session.app.acquireTokenByDeviceCode({
       scopes,
@@ -269,7 +272,6 @@ export class CliCredential implements TokenCredential {
       deviceCodeCallback: (response) => {
         this.io.stderr.write(`pimkit: ${response.message}\n`);
       },
-      ...(signal ? {} : {}),
     });
     if (!r) throw new CliError("sign_in_failed", "The device code sign-in returned no token.");
     return r;
@@ -292,7 +294,10 @@ async function withTimeout<T>(
   let onAbort: (() => void) | undefined;
   const guard = new Promise<never>((_, reject) => {
     timer = setTimeout(
-      () => reject(new CliError("sign_in_timeout", `The sign-in did not complete within ${Math.round(ms / 60000)} minutes.`)),
+      () =>
+        reject(
+          new CliError("sign_in_timeout", `The sign-in did not complete within ${Math.round(ms / 60000)} minutes.`),
+        ),
       ms,
     );
     onAbort = () => reject(new InterruptedError());
@@ -303,7 +308,11 @@ async function withTimeout<T>(
       if (failed) {
         clearInterval(poll);
         failed.catch((e: Error) =>
-          reject(new CliError("browser_failed", `The sign-in page could not be opened: ${e.message}.`, { details: [signInHint] })),
+          reject(
+            new CliError("browser_failed", `The sign-in page could not be opened: ${e.message}.`, {
+              details: [signInHint],
+            }),
+          ),
         );
       }
     }, 20);

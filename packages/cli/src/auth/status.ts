@@ -73,7 +73,10 @@ export async function describeStatus(ctx: CommandContext<FlagSpecs>, rt: Runtime
   let hasAccount = false;
   if (raw && session) {
     try {
-      const cache = JSON.parse(raw) as { Account?: Record<string, { home_account_id?: string }>; AccessToken?: Record<string, SerializedAccessToken> };
+      const cache = JSON.parse(raw) as {
+        Account?: Record<string, { home_account_id?: string }>;
+        AccessToken?: Record<string, SerializedAccessToken>;
+      };
       hasAccount = Object.values(cache.Account ?? {}).some((a) => a.home_account_id === session.homeAccountId);
       for (const at of Object.values(cache.AccessToken ?? {})) {
         if (at.home_account_id !== session.homeAccountId || at.client_id !== clientId) continue;

@@ -97,7 +97,13 @@ class KeyringTokenStore implements TokenStore {
     const iv = randomBytes(12);
     const cipher = createCipheriv("aes-256-gcm", key, iv);
     const data = Buffer.concat([cipher.update(serialized, "utf8"), cipher.final()]);
-    const box = { version: 1, alg: "A256GCM", iv: iv.toString("base64"), tag: cipher.getAuthTag().toString("base64"), data: data.toString("base64") };
+    const box = {
+      version: 1,
+      alg: "A256GCM",
+      iv: iv.toString("base64"),
+      tag: cipher.getAuthTag().toString("base64"),
+      data: data.toString("base64"),
+    };
     await writeFileAtomic(this.file, `${JSON.stringify(box)}\n`);
   }
 }
@@ -114,7 +120,8 @@ class FileTokenStore implements TokenStore {
     this.info = {
       storage: "file",
       location: this.file,
-      protection: "plain text, protected only by file permissions (0600 file in a 0700 folder); chosen with --token-cache file",
+      protection:
+        "plain text, protected only by file permissions (0600 file in a 0700 folder); chosen with --token-cache file",
       plaintext: true,
     };
     this.plugin = pluginFor(this);
@@ -159,17 +166,25 @@ function pluginFor(store: { readRaw(): Promise<string>; writeRaw(s: string): Pro
 
 export class KeyringUnavailableError extends CliError {
   constructor(reason: string) {
-    super("keyring_unavailable", `No OS secret store is usable here (${reason}), and pimkit does not write tokens to disk unless you ask it to.`, {
-      exitCode: exitCodes.signInRequired,
-      details: [
-        "Keep tokens in a 0600 file:   --token-cache file   (or PIMKIT_TOKEN_CACHE=file, or `pimkit config set token-cache file`)",
-        "Keep tokens for one command:  --token-cache memory",
-      ],
-    });
+    super(
+      "keyring_unavailable",
+      `No OS secret store is usable here (${reason}), and pimkit does not write tokens to disk unless you ask it to.`,
+      {
+        exitCode: exitCodes.signInRequired,
+        details: [
+          "Keep tokens in a 0600 file:   --token-cache file   (or PIMKIT_TOKEN_CACHE=file, or `pimkit config set token-cache file`)",
+          "Keep tokens for one command:  --token-cache memory",
+        ],
+      },
+    );
   }
 }
 
-export async function openTokenStore(mode: TokenCacheMode, dir: string, secrets: SecretStoreFactory): Promise<TokenStore> {
+export async function openTokenStore(
+  mode: TokenCacheMode,
+  dir: string,
+  secrets: SecretStoreFactory,
+): Promise<TokenStore> {
   if (mode === "memory") return new MemoryTokenStore();
   if (mode === "file") return new FileTokenStore(dir);
   let store: SecretStore;

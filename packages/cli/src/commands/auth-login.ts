@@ -12,7 +12,10 @@ export const authLogin = defineCommand({
   },
   examples: [
     { command: "pimkit auth login", description: "Sign in with your browser" },
-    { command: "pimkit auth login --tenant contoso.onmicrosoft.com --client-id 00000000-0000-0000-0000-000000000000", description: "Sign in with your organisation's app registration" },
+    {
+      command: "pimkit auth login --tenant contoso.onmicrosoft.com --client-id 00000000-0000-0000-0000-000000000000",
+      description: "Sign in with your organisation's app registration",
+    },
     { command: "pimkit auth login --device-code", description: "Sign in from a machine without a browser" },
     { command: "pimkit auth login --cloud usgov", description: "Sign in to US Government cloud" },
   ],

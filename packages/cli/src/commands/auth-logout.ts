@@ -19,7 +19,11 @@ export const authLogout = defineCommand({
     const { recordHistory } = await import("../app/history");
     const rt = await loadRuntime(ctx);
     const result = await logout(ctx, rt, ctx.flags.all);
-    await recordHistory(ctx, rt, { command: ctx.flags.all ? "auth logout --all" : "auth logout", exitCode: 0, items: [] });
+    await recordHistory(ctx, rt, {
+      command: ctx.flags.all ? "auth logout --all" : "auth logout",
+      exitCode: 0,
+      items: [],
+    });
     ctx.io.stderr.write(
       result.accounts.length || ctx.flags.all
         ? `pimkit: signed out${result.accounts.length ? ` (${result.accounts.join(", ")})` : ""}; tokens removed from ${result.cleared.length ? result.cleared.join(", ") : "nowhere (none were cached)"}.\n`

@@ -11,7 +11,10 @@ export const authStatus = defineCommand({
   flags: {},
   examples: [
     { command: "pimkit auth status", description: "See how you are signed in" },
-    { command: "pimkit auth status --query tokenStorage.storage -o tsv", description: "Print only where tokens are kept" },
+    {
+      command: "pimkit auth status --query tokenStorage.storage -o tsv",
+      description: "Print only where tokens are kept",
+    },
   ],
   async run(ctx) {
     const { loadRuntime } = await import("../app/runtime");
@@ -34,7 +37,10 @@ export const authStatus = defineCommand({
           ["Cloud", `${status.cloud.name} (${status.cloud.authorityHost})`],
           ["Scopes held", status.scopes.join(" ") || "none"],
           ["acrs held", status.acrs.join(", ") || "none"],
-          ["Token storage", status.tokenStorage.storage + (status.tokenStorage.available === false ? " (unavailable)" : "")],
+          [
+            "Token storage",
+            status.tokenStorage.storage + (status.tokenStorage.available === false ? " (unavailable)" : ""),
+          ],
           ["Stored at", status.tokenStorage.location],
           ["Protection", status.tokenStorage.protection],
         ];

@@ -8,8 +8,8 @@ export const completion = defineCommand({
   flags: {},
   output: false,
   examples: [
-    { command: 'echo \'source <(pimkit completion bash)\' >> ~/.bashrc', description: "bash" },
-    { command: "pimkit completion zsh > \"${fpath[1]}/_pimkit\"", description: "zsh" },
+    { command: "echo 'source <(pimkit completion bash)' >> ~/.bashrc", description: "bash" },
+    { command: "pimkit completion zsh > ~/.zfunc/_pimkit", description: "zsh (with ~/.zfunc in fpath)" },
     { command: "pimkit completion fish > ~/.config/fish/completions/pimkit.fish", description: "fish" },
     { command: "pimkit completion pwsh >> $PROFILE", description: "PowerShell" },
   ],

@@ -30,8 +30,14 @@ export const configSet = defineCommand({
   ],
   flags: {},
   examples: [
-    { command: "pimkit config set token-cache file", description: "Keep tokens in a 0600 file (no OS secret store here)" },
-    { command: "pimkit config set client-id 00000000-0000-0000-0000-000000000000", description: "Sign in with your own app registration" },
+    {
+      command: "pimkit config set token-cache file",
+      description: "Keep tokens in a 0600 file (no OS secret store here)",
+    },
+    {
+      command: "pimkit config set client-id 00000000-0000-0000-0000-000000000000",
+      description: "Sign in with your own app registration",
+    },
   ],
   async run(ctx) {
     const key = configKey(ctx.args[0] ?? "");

@@ -32,7 +32,13 @@ export const contextList = defineCommand({
                   { header: "Available", value: (c) => (c.isAvailable === null ? "?" : c.isAvailable ? "yes" : "no") },
                   {
                     header: "Policies",
-                    value: (c) => c.policies.map((p) => `${p.displayName} (${p.state}${p.builtInControls.length ? `: ${p.builtInControls.join(", ")}` : ""})`).join("; ") || "-",
+                    value: (c) =>
+                      c.policies
+                        .map(
+                          (p) =>
+                            `${p.displayName} (${p.state}${p.builtInControls.length ? `: ${p.builtInControls.join(", ")}` : ""})`,
+                        )
+                        .join("; ") || "-",
                     maxWidth: 100,
                   },
                 ],

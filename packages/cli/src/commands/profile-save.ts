@@ -9,7 +9,12 @@ export const profileSave = defineCommand({
     "Save a named set of roles (checked against your roles now: unknown or ambiguous names are refused) with defaults for `pimkit role activate --profile NAME`. Saving an existing name replaces it.",
   args: [
     { name: "name", required: true, description: "Profile name (letters, digits, . _ -)." },
-    { name: "role", required: true, variadic: true, description: "Role ids or names (Name@scope, group:member|owner)." },
+    {
+      name: "role",
+      required: true,
+      variadic: true,
+      description: "Role ids or names (Name@scope, group:member|owner).",
+    },
   ],
   flags: {
     duration: { type: "string", valueName: "DURATION", description: "Default duration (2h, 90m, PT2H)." },
@@ -18,7 +23,11 @@ export const profileSave = defineCommand({
     "ticket-number": { type: "string", valueName: "NUMBER", description: "Default ticket number." },
   },
   examples: [
-    { command: 'pimkit profile save oncall "Security Administrator" "Contributor@Contoso Production" --duration 4h --justification "On-call"', description: "A set for on-call duty" },
+    {
+      command:
+        'pimkit profile save oncall "Security Administrator" "Contributor@Contoso Production" --duration 4h --justification "On-call"',
+      description: "A set for on-call duty",
+    },
   ],
   async run(ctx) {
     const [name, ...queries] = ctx.args;
@@ -63,7 +72,9 @@ export const profileSave = defineCommand({
         };
         return { value: { profiles: { ...doc.profiles, [name]: p } }, result: p };
       });
-      ctx.io.stderr.write(`pimkit: saved profile ${name} (${profile.roles.length} role${profile.roles.length === 1 ? "" : "s"}).\n`);
+      ctx.io.stderr.write(
+        `pimkit: saved profile ${name} (${profile.roles.length} role${profile.roles.length === 1 ? "" : "s"}).\n`,
+      );
       return { data: { name, ...profile }, table: () => "" };
     } finally {
       await h.finish();

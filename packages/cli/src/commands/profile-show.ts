@@ -13,14 +13,19 @@ export const profileShow = defineCommand({
     const doc = await openStores(ctx.io, ctx.deps).profiles.read();
     const name = ctx.args[0] ?? "";
     const p = doc.profiles[name];
-    if (!p) throw new UsageError(`No profile named "${name}".`, [`Profiles: ${Object.keys(doc.profiles).join(", ") || "none"}`], "unknown_profile");
+    if (!p)
+      throw new UsageError(
+        `No profile named "${name}".`,
+        [`Profiles: ${Object.keys(doc.profiles).join(", ") || "none"}`],
+        "unknown_profile",
+      );
     return {
       data: { name, ...p },
       table: (style) =>
         renderDetails(
           [
             ["Name", name],
-            ["Roles", p.roles.map((r) => `${r.name ?? r.ref}${r.id ? ` (${r.id})` : ""}`).join("\n" + " ".repeat(15))],
+            ["Roles", p.roles.map((r) => `${r.name ?? r.ref}${r.id ? ` (${r.id})` : ""}`).join(`\n${" ".repeat(15)}`)],
             ["Duration", p.duration ?? "each role's maximum"],
             ["Justification", p.justification ?? "-"],
             ["Ticket", p.ticket ? `${p.ticket.system} ${p.ticket.number}` : "-"],

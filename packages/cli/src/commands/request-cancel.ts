@@ -19,10 +19,19 @@ export const requestCancel = defineCommand({
       const listing = await h.client.listRequests({ abortSignal: ctx.io.signal });
       const request = listing.requests.find((r) => r.requestId.toLowerCase() === id.toLowerCase());
       if (!request && listing.problems.length === 0) {
-        throw new UsageError(`No request of yours has the id "${id}".`, ["Run `pimkit request list --pending` for ids."], "unknown_request");
+        throw new UsageError(
+          `No request of yours has the id "${id}".`,
+          ["Run `pimkit request list --pending` for ids."],
+          "unknown_request",
+        );
       }
       const result = await h.client.cancelRequest(request ?? id, { abortSignal: ctx.io.signal });
-      const exitCode = result.outcome === "canceled" ? exitCodes.ok : h.auth.credential.signInWasNeeded ? exitCodes.signInRequired : exitCodes.failed;
+      const exitCode =
+        result.outcome === "canceled"
+          ? exitCodes.ok
+          : h.auth.credential.signInWasNeeded
+            ? exitCodes.signInRequired
+            : exitCodes.failed;
       await recordHistory(ctx, rt, {
         command: "request cancel",
         exitCode,

@@ -3,14 +3,15 @@ import { defineCommand } from "../framework/command";
 export const requestList = defineCommand({
   path: ["request", "list"],
   summary: "List your activation requests",
-  description: "List your own PIM requests on every plane (activations, deactivations), newest first; --pending shows only those waiting for approval or a scheduled start.",
+  description:
+    "List your own PIM requests on every plane (activations, deactivations), newest first; --pending shows only those waiting for approval or a scheduled start.",
   args: [],
   flags: {
     pending: { type: "boolean", description: "Only requests still pending (approval, or a scheduled start)." },
   },
   examples: [
     { command: "pimkit request list --pending", description: "What is waiting for approval" },
-    { command: "pimkit request list -o json --query \"[?pending].requestId\"", description: "Ids of pending requests" },
+    { command: 'pimkit request list -o json --query "[?pending].requestId"', description: "Ids of pending requests" },
   ],
   async run(ctx) {
     const { loadRuntime, openClient } = await import("../app/runtime");

@@ -14,20 +14,32 @@ export const roleList = defineCommand({
     active: { type: "boolean", description: "Only active roles." },
     pending: { type: "boolean", description: "Only roles with a request awaiting approval." },
     all: { type: "boolean", description: "Every state (the default)." },
-    kind: { type: "string", valueName: "KIND", choices: ["entra", "group", "azure"], multiple: true, description: "Only this plane: entra, group or azure." },
+    kind: {
+      type: "string",
+      valueName: "KIND",
+      choices: ["entra", "group", "azure"],
+      multiple: true,
+      description: "Only this plane: entra, group or azure.",
+    },
     filter: { type: "string", valueName: "TEXT", description: "Only roles whose name, scope or id contains TEXT." },
     refresh: { type: "boolean", description: "Read policies again instead of using the cached ones." },
   },
   examples: [
     { command: "pimkit role list", description: "Everything you hold or can activate" },
     { command: "pimkit role list --eligible --kind azure", description: "Azure roles you can activate" },
-    { command: "pimkit role list -o json --query \"[?requirements.authContext].name\"", description: "Names of roles that need an authentication context" },
+    {
+      command: 'pimkit role list -o json --query "[?requirements.authContext].name"',
+      description: "Names of roles that need an authentication context",
+    },
   ],
   async run(ctx) {
-    const states = [ctx.flags.eligible && "eligible", ctx.flags.active && "active", ctx.flags.pending && "pending"].filter(
-      (s): s is string => typeof s === "string",
-    );
-    if (ctx.flags.all && states.length) throw new UsageError("--all cannot be combined with --eligible, --active or --pending.");
+    const states = [
+      ctx.flags.eligible && "eligible",
+      ctx.flags.active && "active",
+      ctx.flags.pending && "pending",
+    ].filter((s): s is string => typeof s === "string");
+    if (ctx.flags.all && states.length)
+      throw new UsageError("--all cannot be combined with --eligible, --active or --pending.");
     const kinds = ctx.flags.kind.map((k) => kindFlagValues[k as keyof typeof kindFlagValues]);
     const { loadRuntime, openClient } = await import("../app/runtime");
     const { reportProblems, signInCheck } = await import("../app/problems");

@@ -5,11 +5,23 @@ export const roleShow = defineCommand({
   summary: "Show one role: scope, requirements, active window",
   description:
     "Show one role: its scope, what activating it requires (with the authentication context's display name), your eligibility window, and the active window or pending request.",
-  args: [{ name: "role", required: true, description: "Role id, or name with optional qualifiers (Name@scope, group:member|owner)." }],
+  args: [
+    {
+      name: "role",
+      required: true,
+      description: "Role id, or name with optional qualifiers (Name@scope, group:member|owner).",
+    },
+  ],
   flags: {},
   examples: [
-    { command: 'pimkit role show "Global Administrator"', description: "What activating Global Administrator requires" },
-    { command: 'pimkit role show "Contributor@Contoso Production" -o json', description: "One Azure role at a subscription, as JSON" },
+    {
+      command: 'pimkit role show "Global Administrator"',
+      description: "What activating Global Administrator requires",
+    },
+    {
+      command: 'pimkit role show "Contributor@Contoso Production" -o json',
+      description: "One Azure role at a subscription, as JSON",
+    },
   ],
   async run(ctx) {
     const { loadRuntime, openClient } = await import("../app/runtime");
@@ -49,7 +61,14 @@ export const roleShow = defineCommand({
             ["Justification", yes(q.justification)],
             ["Ticket", yes(q.ticket)],
             ["MFA", yes(q.mfa)],
-            ["Auth context", q.authContext ? `${q.authContext.id}${q.authContext.name ? ` (${q.authContext.name})` : ""}` : q.known ? "none" : "unknown"],
+            [
+              "Auth context",
+              q.authContext
+                ? `${q.authContext.id}${q.authContext.name ? ` (${q.authContext.name})` : ""}`
+                : q.known
+                  ? "none"
+                  : "unknown",
+            ],
             ["Approval", yes(q.approval)],
             ["Eligible until", role.eligibility ? (role.eligibility.end ?? "permanent") : "-"],
           ];
@@ -60,7 +79,8 @@ export const roleShow = defineCommand({
               role.assignment.end ? `${role.assignment.end} (${relativeTime(role.assignment.end, now)})` : "permanent",
             ]);
           }
-          if (role.pendingRequest) pairs.push(["Pending request", `${role.pendingRequest.requestId} (${role.pendingRequest.status})`]);
+          if (role.pendingRequest)
+            pairs.push(["Pending request", `${role.pendingRequest.requestId} (${role.pendingRequest.status})`]);
           return renderDetails(pairs, { color: style.color });
         },
       };

@@ -44,7 +44,9 @@ export const tenantSwitch = defineCommand({
   description: "Make a tenant the one pimkit acts in, by id or domain; signs in to it when needed.",
   args: [{ name: "tenant", required: true, description: "Tenant id or domain." }],
   flags: {},
-  examples: [{ command: "pimkit tenant switch fabrikam.onmicrosoft.com", description: "Act in a tenant where you are a guest" }],
+  examples: [
+    { command: "pimkit tenant switch fabrikam.onmicrosoft.com", description: "Act in a tenant where you are a guest" },
+  ],
   async run(ctx) {
     const { loadRuntime, openClient } = await import("../app/runtime");
     const { listTenants } = await import("../app/tenants");
@@ -57,22 +59,38 @@ export const tenantSwitch = defineCommand({
       const wanted = (ctx.args[0] ?? "").toLowerCase();
       const rows = await listTenants(h, ctx.io.signal);
       const match = rows.find(
-        (r) => r.tenantId.toLowerCase() === wanted || r.defaultDomain?.toLowerCase() === wanted || r.domains.some((d) => d.toLowerCase() === wanted),
+        (r) =>
+          r.tenantId.toLowerCase() === wanted ||
+          r.defaultDomain?.toLowerCase() === wanted ||
+          r.domains.some((d) => d.toLowerCase() === wanted),
       );
       if (!match) {
-        throw new UsageError(`You have no access to a tenant "${ctx.args[0]}".`, rows.map((r) => `${r.tenantId}  ${r.defaultDomain ?? ""}  ${r.displayName ?? ""}`), "unknown_tenant");
+        throw new UsageError(
+          `You have no access to a tenant "${ctx.args[0]}".`,
+          rows.map((r) => `${r.tenantId}  ${r.defaultDomain ?? ""}  ${r.displayName ?? ""}`),
+          "unknown_tenant",
+        );
       }
       // Prove a token can be had there (signs in to that tenant when it asks for it).
       h.auth.credential.tenantId = match.tenantId;
-      await h.auth.credential.getToken(qualifyGraphScopes(h.auth.cloud.graphResource, graphScopes.entraRoles), { abortSignal: ctx.io.signal });
+      await h.auth.credential.getToken(qualifyGraphScopes(h.auth.cloud.graphResource, graphScopes.entraRoles), {
+        abortSignal: ctx.io.signal,
+      });
       const session = rt.session;
       if (session) {
         const next = { ...session, tenantId: match.tenantId };
         await rt.stores.session.write({ current: next });
         rt.session = next;
       }
-      if (rt.settings.tenant.source === "env" || rt.settings.tenant.source === "config" || rt.settings.tenant.source === "flag") {
-        warn(ctx.io, `the tenant is also set by ${rt.settings.tenant.source === "env" ? "PIMKIT_TENANT" : rt.settings.tenant.source === "config" ? "the config file" : "--tenant"}, which wins over \`tenant switch\`.`);
+      if (
+        rt.settings.tenant.source === "env" ||
+        rt.settings.tenant.source === "config" ||
+        rt.settings.tenant.source === "flag"
+      ) {
+        warn(
+          ctx.io,
+          `the tenant is also set by ${rt.settings.tenant.source === "env" ? "PIMKIT_TENANT" : rt.settings.tenant.source === "config" ? "the config file" : "--tenant"}, which wins over \`tenant switch\`.`,
+        );
       }
       await recordHistory(ctx, rt, { command: "tenant switch", exitCode: 0, items: [], tenantId: match.tenantId });
       ctx.io.stderr.write(`pimkit: now acting in ${match.displayName ?? match.tenantId} (${match.tenantId}).\n`);

@@ -9,7 +9,11 @@ export interface EnvVarSpec {
 }
 
 export const environmentVariables = [
-  { name: "PIMKIT_TENANT", values: "tenant id or domain", description: "Tenant to sign in to and act in (like --tenant)." },
+  {
+    name: "PIMKIT_TENANT",
+    values: "tenant id or domain",
+    description: "Tenant to sign in to and act in (like --tenant).",
+  },
   {
     name: "PIMKIT_CLIENT_ID",
     values: "application (client) id",
@@ -23,7 +27,8 @@ export const environmentVariables = [
   {
     name: "PIMKIT_CONFIG_DIR",
     values: "directory",
-    description: "Where config, profiles, history and the token cache live (default: $XDG_CONFIG_HOME/pimkit, ~/.config/pimkit, %APPDATA%\\pimkit).",
+    description:
+      "Where config, profiles, history and the token cache live (default: $XDG_CONFIG_HOME/pimkit, ~/.config/pimkit, %APPDATA%\\pimkit).",
   },
   {
     name: "PIMKIT_TOKEN_CACHE",

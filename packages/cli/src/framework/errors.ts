@@ -13,7 +13,11 @@ export class CliError extends Error {
   /** Extra lines printed after the message (candidates, what to run next). */
   readonly details: string[];
 
-  constructor(code: string, message: string, options: { exitCode?: ExitCode; details?: string[]; cause?: unknown } = {}) {
+  constructor(
+    code: string,
+    message: string,
+    options: { exitCode?: ExitCode; details?: string[]; cause?: unknown } = {},
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.exitCode = options.exitCode ?? exitCodes.failed;

@@ -22,7 +22,10 @@ export type ExitCode = (typeof exitCodes)[keyof typeof exitCodes];
 export const exitCodeHelp: readonly { code: ExitCode; meaning: string }[] = [
   { code: 0, meaning: "success: every role ended activated, scheduled or already active (or there was nothing to do)" },
   { code: 1, meaning: "at least one role failed, or the command failed" },
-  { code: 2, meaning: "usage or input error (unknown flag, bad duration, unknown or ambiguous role); nothing was sent" },
+  {
+    code: 2,
+    meaning: "usage or input error (unknown flag, bad duration, unknown or ambiguous role); nothing was sent",
+  },
   { code: 4, meaning: "sign-in needed and not possible without a terminal: run `pimkit auth login`" },
   { code: 8, meaning: "nothing failed, but at least one request is pending approval" },
   { code: 130, meaning: "interrupted (Ctrl-C)" },

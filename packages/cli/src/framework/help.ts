@@ -22,7 +22,9 @@ function flagLine(name: string, spec: FlagSpec): [string, string] {
 function twoColumns(rows: [string, string][], indent = "  "): string {
   const width = Math.min(38, Math.max(...rows.map(([a]) => a.length)));
   return rows
-    .map(([a, b]) => (a.length > width ? `${indent}${a}\n${indent}${" ".repeat(width + 2)}${b}` : `${indent}${a.padEnd(width)}  ${b}`))
+    .map(([a, b]) =>
+      a.length > width ? `${indent}${a}\n${indent}${" ".repeat(width + 2)}${b}` : `${indent}${a.padEnd(width)}  ${b}`,
+    )
     .join("\n");
 }
 
@@ -90,7 +92,7 @@ const groupSummaries: Record<string, string> = {
 export function rootHelp(registry: readonly AnyCommand[], version: string): string {
   const rows: [string, string][] = [];
   for (const [group, members] of groupsOf(registry)) {
-    if (members.length === 1 && members[0]?.path.length === 1) rows.push([group, members[0].summary]);
+    if (members.length === 1 && members[0]?.path.length === 1) rows.push([group, lowerFirst(members[0].summary)]);
     else rows.push([group, groupSummaries[group] ?? members.map((m) => m.path.slice(1).join(" ")).join(", ")]);
   }
   rows.push(["help", "help for a command or topic (exit-codes, environment)"]);
@@ -104,8 +106,10 @@ export function rootHelp(registry: readonly AnyCommand[], version: string): stri
     twoColumns(rows),
     "",
     "Global flags:",
-    twoColumns(Object.entries(globalFlags as FlagSpecs).map(([n, s]) => flagLine(n, s))),
-    "  --version                             Print the version.",
+    twoColumns([
+      ...Object.entries(globalFlags as FlagSpecs).map(([n, s]) => flagLine(n, s)),
+      ["    --version", "Print the version."],
+    ]),
     "",
     "Examples:",
     "  $ pimkit auth login",
@@ -116,6 +120,10 @@ export function rootHelp(registry: readonly AnyCommand[], version: string): stri
     "`pimkit help environment` for the exit codes and environment variables.",
     "",
   ].join("\n");
+}
+
+function lowerFirst(s: string): string {
+  return s.charAt(0).toLowerCase() + s.slice(1);
 }
 
 export function topicHelp(topic: HelpTopic): string {

@@ -121,7 +121,7 @@ export function parseLine(argv: readonly string[], command: AnyCommand): ParsedL
       if (entry.spec.type === "boolean") {
         if (inline !== undefined) {
           if (!["true", "false"].includes(inline)) throw new UsageError(`--${rawName} takes no value.`);
-          set(entry, inline === "true" !== negated, `--${rawName}`);
+          set(entry, (inline === "true") !== negated, `--${rawName}`);
         } else set(entry, !negated, `--${rawName}`);
         continue;
       }
@@ -159,7 +159,7 @@ function unknownFlag(shown: string, lookup: FlagLookup, command: AnyCommand): Us
   const candidates = [...lookup.byLong.keys()].filter((k) => !lookup.byLong.get(k)?.spec.hidden);
   const near = candidates
     .map((c) => ({ c, d: editDistance(c, name) }))
-    .filter((x) => x.d <= Math.max(1, Math.floor(name.length / 3)))
+    .filter((x) => x.d <= Math.max(2, Math.ceil(name.length / 3)))
     .sort((a, b) => a.d - b.d)[0];
   const details = near ? [`Did you mean --${near.c}?`] : [];
   details.push(`Run \`pimkit ${command.path.join(" ")} --help\` for the flags it takes.`);

@@ -77,7 +77,9 @@ function renderGeneric(data: unknown, style: TableStyle): string {
     return data.map((v) => `${sanitizeText(scalarText(v))}\n`).join("");
   }
   if (typeof data === "object") {
-    const pairs = Object.entries(data as Record<string, unknown>).map(([k, v]) => [k, scalarText(v)] as [string, string]);
+    const pairs = Object.entries(data as Record<string, unknown>).map(
+      ([k, v]) => [k, scalarText(v)] as [string, string],
+    );
     return pairs.length ? renderDetails(pairs, { color: style.color }) : "";
   }
   return `${scalarText(data)}\n`;

@@ -17,9 +17,13 @@ export interface Column<R> {
  */
 export function renderTable<R>(rows: readonly R[], columns: readonly Column<R>[], options: { color: boolean }): string {
   const cells = rows.map((r) => columns.map((c) => clip(sanitizeText(c.value(r)), c.maxWidth)));
-  const widths = columns.map((c, i) => Math.max(visibleWidth(c.header), ...cells.map((row) => visibleWidth(row[i] ?? ""))));
+  const widths = columns.map((c, i) =>
+    Math.max(visibleWidth(c.header), ...cells.map((row) => visibleWidth(row[i] ?? ""))),
+  );
   const lines: string[] = [];
-  const header = columns.map((c, i) => pad(c.header.toUpperCase(), widths[i] ?? 0, i === columns.length - 1)).join("  ");
+  const header = columns
+    .map((c, i) => pad(c.header.toUpperCase(), widths[i] ?? 0, i === columns.length - 1))
+    .join("  ");
   lines.push(options.color ? `\u001b[1m${header}\u001b[22m` : header);
   rows.forEach((r, ri) => {
     const row = cells[ri] ?? [];

@@ -75,7 +75,9 @@ export class Prompter {
     const err = this.io.stderr;
     const draw = (first: boolean) => {
       if (!first) err.write(`\u001b[${choices.length + 1}A`);
-      err.write(`\u001b[2K${this.p.bold(sanitizeText(title))} ${this.p.dim("(↑/↓ move, space select, a all, enter accept)")}\n`);
+      err.write(
+        `\u001b[2K${this.p.bold(sanitizeText(title))} ${this.p.dim("(↑/↓ move, space select, a all, enter accept)")}\n`,
+      );
       choices.forEach((c, i) => {
         const mark = selected.has(i) ? this.p.green("[x]") : "[ ]";
         const pointer = i === cursor ? this.p.cyan("›") : " ";
@@ -95,7 +97,7 @@ export class Prompter {
           else selected.add(cursor);
         } else if (keys.all.includes(k)) {
           if (selected.size === choices.length) selected.clear();
-          else choices.forEach((_, i) => selected.add(i));
+          else for (let i = 0; i < choices.length; i++) selected.add(i);
         } else if (keys.enter.includes(k)) {
           if (selected.size === 0) selected.add(cursor);
           draw(false);

@@ -1,7 +1,7 @@
 import type { ActivationInput, ActivationResult, EffectiveProgress, PimRole } from "@pimkit/core";
-import { loadRuntime, openClient } from "../app/runtime";
 import { recordHistory } from "../app/history";
 import { reportProblems } from "../app/problems";
+import { loadRuntime, openClient } from "../app/runtime";
 import { warn } from "../app/state";
 import { signInHint } from "../auth/session";
 import type { roleActivateFlags } from "../commands/role-activate";
@@ -42,13 +42,18 @@ export async function activateRoles(ctx: Ctx): Promise<CommandResult> {
   };
   if (f.duration !== undefined) parseDuration(f.duration, "--duration");
   if (f.start !== undefined && (!/^\d{4}-\d{2}-\d{2}T/.test(f.start) || Number.isNaN(Date.parse(f.start)))) {
-    throw new UsageError(`--start must be an ISO-8601 date-time such as 2026-05-01T08:00:00Z (got "${f.start}").`, [], "invalid_start");
+    throw new UsageError(
+      `--start must be an ISO-8601 date-time such as 2026-05-01T08:00:00Z (got "${f.start}").`,
+      [],
+      "invalid_start",
+    );
   }
   if ((f["ticket-system"] === undefined) !== (f["ticket-number"] === undefined)) {
     throw new UsageError("--ticket-system and --ticket-number go together.", [], "ticket_required");
   }
   if (f.timeout !== undefined && !f.wait) throw new UsageError("--timeout only applies with --wait.");
-  const timeoutMs = f.timeout !== undefined ? core.durationToSeconds(parseDuration(f.timeout, "--timeout")) * 1000 : 10 * 60_000;
+  const timeoutMs =
+    f.timeout !== undefined ? core.durationToSeconds(parseDuration(f.timeout, "--timeout")) * 1000 : 10 * 60_000;
   if (f["all-eligible"] && (ctx.args.length > 0 || f.profile)) {
     throw new UsageError("--all-eligible cannot be combined with role names or --profile.");
   }
@@ -57,12 +62,19 @@ export async function activateRoles(ctx: Ctx): Promise<CommandResult> {
   let queries = [...ctx.args];
   let duration = f.duration;
   let justification = f.justification;
-  let ticket = f["ticket-system"] !== undefined && f["ticket-number"] !== undefined ? { system: f["ticket-system"], number: f["ticket-number"] } : undefined;
+  let ticket =
+    f["ticket-system"] !== undefined && f["ticket-number"] !== undefined
+      ? { system: f["ticket-system"], number: f["ticket-number"] }
+      : undefined;
   if (f.profile) {
     const doc = await rt.stores.profiles.read();
     const profile = doc.profiles[f.profile];
     if (!profile) {
-      throw new UsageError(`No profile named "${f.profile}".`, [`Profiles: ${Object.keys(doc.profiles).join(", ") || "none"}`], "unknown_profile");
+      throw new UsageError(
+        `No profile named "${f.profile}".`,
+        [`Profiles: ${Object.keys(doc.profiles).join(", ") || "none"}`],
+        "unknown_profile",
+      );
     }
     queries = [...queries, ...profile.roles.map((r) => r.id ?? r.ref)];
     duration = duration ?? profile.duration ?? undefined;
@@ -73,7 +85,11 @@ export async function activateRoles(ctx: Ctx): Promise<CommandResult> {
   const interactive = isInteractive(ctx.io);
   const pick = queries.length === 0 && !f["all-eligible"];
   if (pick && !interactive) {
-    throw new UsageError("Name at least one role, or use --all-eligible or --profile.", ["No prompt is shown without a terminal."], "missing_input");
+    throw new UsageError(
+      "Name at least one role, or use --all-eligible or --profile.",
+      ["No prompt is shown without a terminal."],
+      "missing_input",
+    );
   }
 
   const h = await openClient(ctx, rt);
@@ -82,7 +98,9 @@ export async function activateRoles(ctx: Ctx): Promise<CommandResult> {
     reportProblems(ctx, listing.problems, 3);
     let roles: PimRole[];
     if (pick) {
-      const eligible = listing.roles.filter((r) => r.state === "eligible" || (r.eligibility !== null && r.state !== "active"));
+      const eligible = listing.roles.filter(
+        (r) => r.state === "eligible" || (r.eligibility !== null && r.state !== "active"),
+      );
       if (eligible.length === 0) {
         ctx.io.stderr.write("pimkit: you have no eligible roles to activate.\n");
         return { data: [], exitCode: exitCodes.ok };
@@ -110,11 +128,22 @@ export async function activateRoles(ctx: Ctx): Promise<CommandResult> {
     const needsJustification = roles.some((r) => r.requirements.justification === true);
     const needsTicket = roles.some((r) => r.requirements.ticket === true);
     if (needsJustification && !justification) {
-      if (!interactive) requireFlag("--justification", `${roles.filter((r) => r.requirements.justification).map((r) => displayName(r)).join(", ")} require a justification`);
-      justification = await new Prompter(ctx.io).text("Justification:", (a) => (a ? undefined : "A justification is required."));
+      if (!interactive)
+        requireFlag(
+          "--justification",
+          `${needing(roles, (r) => r.requirements.justification === true)} a justification`,
+        );
+      justification = await new Prompter(ctx.io).text("Justification:", (a) =>
+        a ? undefined : "A justification is required.",
+      );
     }
     if (needsTicket && !ticket) {
-      if (!interactive) requireFlag("--ticket-system and --ticket-number", `${roles.filter((r) => r.requirements.ticket).map((r) => displayName(r)).join(", ")} require a ticket`);
+      if (!interactive) {
+        requireFlag(
+          "--ticket-system and --ticket-number",
+          `${needing(roles, (r) => r.requirements.ticket === true)} a ticket`,
+        );
+      }
       const p = new Prompter(ctx.io);
       const system = await p.text("Ticket system:", (a) => (a ? undefined : "A ticket system is required."));
       const number = await p.text("Ticket number:", (a) => (a ? undefined : "A ticket number is required."));
@@ -137,9 +166,15 @@ export async function activateRoles(ctx: Ctx): Promise<CommandResult> {
           details.push(`${displayName(item.role)}: ${p.code}: ${p.message}${flag ? ` (${flag})` : ""}`);
         }
       }
-      throw new UsageError("The activation cannot be sent as asked; nothing was sent.", details, plan.items.flatMap((i) => i.problems)[0]?.code ?? "plan_invalid");
+      throw new UsageError(
+        "The activation cannot be sent as asked; nothing was sent.",
+        details,
+        plan.items.flatMap((i) => i.problems)[0]?.code ?? "plan_invalid",
+      );
     }
-    for (const item of plan.items) for (const note of item.notes) ctx.io.stderr.write(`pimkit: ${sanitizeText(`${displayName(item.role)}: ${note}`)}\n`);
+    for (const item of plan.items)
+      for (const note of item.notes)
+        ctx.io.stderr.write(`pimkit: ${sanitizeText(`${displayName(item.role)}: ${note}`)}\n`);
 
     const progress = ctx.io.stderr.isTTY && !f["dry-run"];
     const p = palette(ctx.io.stderr.isTTY && (ctx.io.env.NO_COLOR ?? "") === "");
@@ -150,7 +185,9 @@ export async function activateRoles(ctx: Ctx): Promise<CommandResult> {
       onResult: (r) => {
         if (!progress) return;
         const mark = r.outcome === "failed" ? p.red("✗") : r.outcome === "pending" ? p.yellow("…") : p.green("✓");
-        ctx.io.stderr.write(`${mark} ${sanitizeText(displayName(r))}: ${r.outcome}${r.error ? ` (${r.error.code})` : ""}\n`);
+        ctx.io.stderr.write(
+          `${mark} ${sanitizeText(displayName(r))}: ${r.outcome}${r.error ? ` (${r.error.code})` : ""}\n`,
+        );
       },
     });
 
@@ -162,7 +199,8 @@ export async function activateRoles(ctx: Ctx): Promise<CommandResult> {
     }
 
     const exitCode = exitFor(results, h.auth.credential.signInWasNeeded, ctx.io.signal.aborted);
-    if (exitCode === exitCodes.signInRequired) ctx.io.stderr.write(`pimkit: a sign-in was needed and none can be started here. ${signInHint}\n`);
+    if (exitCode === exitCodes.signInRequired)
+      ctx.io.stderr.write(`pimkit: a sign-in was needed and none can be started here. ${signInHint}\n`);
     const pending = results.filter((r) => r.outcome === "pending");
     if (pending.length && exitCode === exitCodes.pendingApproval) {
       ctx.io.stderr.write(
@@ -184,13 +222,21 @@ export async function activateRoles(ctx: Ctx): Promise<CommandResult> {
       })),
     });
     return {
-      data: results.map((r) => ({ ...activationJson(r), ...(waited ? { effective: waited.get(r.id)?.state === "effective" } : {}) })),
+      data: results.map((r) => ({
+        ...activationJson(r),
+        ...(waited ? { effective: waited.get(r.id)?.state === "effective" } : {}),
+      })),
       table: (style) => activationTable(results, style, core.formatDuration),
       exitCode,
     };
   } finally {
     await h.finish();
   }
+}
+
+function needing(roles: readonly PimRole[], test: (r: PimRole) => boolean): string {
+  const names = roles.filter(test).map((r) => sanitizeText(displayName(r)));
+  return `${names.join(", ")} ${names.length === 1 ? "requires" : "require"}`;
 }
 
 function applyWait(r: ActivationResult, w: EffectiveProgress | undefined): ActivationResult {
@@ -200,10 +246,18 @@ function applyWait(r: ActivationResult, w: EffectiveProgress | undefined): Activ
     return { ...r, outcome: "failed", error: { code: "approval_denied", message: "The approver denied the request." } };
   }
   if (w.state === "failed") {
-    return { ...r, outcome: "failed", error: r.error ?? { code: "request_failed", message: "The request failed while waiting for it to take effect." } };
+    return {
+      ...r,
+      outcome: "failed",
+      error: r.error ?? { code: "request_failed", message: "The request failed while waiting for it to take effect." },
+    };
   }
   if (w.state === "timeout" && r.outcome === "activated") {
-    return { ...r, outcome: "failed", error: { code: "timeout", message: "The activation was accepted but was not in effect before --timeout." } };
+    return {
+      ...r,
+      outcome: "failed",
+      error: { code: "timeout", message: "The activation was accepted but was not in effect before --timeout." },
+    };
   }
   return r;
 }
@@ -221,7 +275,12 @@ export function exitFor(results: readonly { outcome: string }[], signInNeeded: b
 /** `--wait`: the core polls; on a terminal each role's line is redrawn in place as its state changes. */
 async function waitLive(
   ctx: Ctx,
-  client: { waitUntilEffective: (r: ActivationResult[], o: { timeout: number; onProgress: (p: EffectiveProgress) => void; abortSignal: AbortSignal }) => Promise<EffectiveProgress[]> },
+  client: {
+    waitUntilEffective: (
+      r: ActivationResult[],
+      o: { timeout: number; onProgress: (p: EffectiveProgress) => void; abortSignal: AbortSignal },
+    ) => Promise<EffectiveProgress[]>;
+  },
   results: ActivationResult[],
   timeoutMs: number,
 ): Promise<Map<string, EffectiveProgress>> {
@@ -237,7 +296,12 @@ async function waitLive(
     for (const id of order) {
       const s = states.get(id);
       const state = s?.state ?? "pending";
-      const text = state === "effective" ? p.green("in effect") : state === "pending" ? p.yellow(`waiting (${s?.attempts ?? 0} checks)`) : p.red(state);
+      const text =
+        state === "effective"
+          ? p.green("in effect")
+          : state === "pending"
+            ? p.yellow(`waiting (${s?.attempts ?? 0} checks)`)
+            : p.red(state);
       ctx.io.stderr.write(`\u001b[2K  ${names.get(id) ?? id}: ${text}\n`);
     }
     drawn = true;

@@ -45,7 +45,14 @@ export async function deactivateRoles(ctx: Ctx): Promise<CommandResult> {
       command: "role deactivate",
       exitCode,
       tenantId: h.tenantId,
-      items: results.map((r) => ({ id: r.id, name: r.name, kind: r.kind, outcome: r.outcome, requestId: r.requestId, errorCode: r.error?.code ?? null })),
+      items: results.map((r) => ({
+        id: r.id,
+        name: r.name,
+        kind: r.kind,
+        outcome: r.outcome,
+        requestId: r.requestId,
+        errorCode: r.error?.code ?? null,
+      })),
     });
     return {
       data: results.map(deactivationJson),

@@ -42,7 +42,14 @@ export function relativeTime(iso: string | null, now: Date): string {
   if (Number.isNaN(ms)) return iso;
   const abs = Math.abs(ms);
   const m = Math.round(abs / 60000);
-  const text = m < 1 ? "<1m" : m < 60 ? `${m}m` : m < 48 * 60 ? `${Math.floor(m / 60)}h${m % 60 ? ` ${m % 60}m` : ""}` : `${Math.round(m / 1440)}d`;
+  const text =
+    m < 1
+      ? "<1m"
+      : m < 60
+        ? `${m}m`
+        : m < 48 * 60
+          ? `${Math.floor(m / 60)}h${m % 60 ? ` ${m % 60}m` : ""}`
+          : `${Math.round(m / 1440)}d`;
   return ms >= 0 ? `in ${text}` : `${text} ago`;
 }
 
@@ -63,7 +70,12 @@ export function requirementSummary(r: PimRole): string {
 }
 
 /** The policy matrix: one column per requirement, so a glance shows what each role will ask. */
-export function roleTable(roles: readonly PimRole[], style: TableStyle, now: Date, formatDuration: (d: string) => string): string {
+export function roleTable(
+  roles: readonly PimRole[],
+  style: TableStyle,
+  now: Date,
+  formatDuration: (d: string) => string,
+): string {
   const p = palette(style.color);
   const columns: Column<PimRole>[] = [
     { header: "Name", value: (r) => displayName(r), maxWidth: 48 },
@@ -76,7 +88,12 @@ export function roleTable(roles: readonly PimRole[], style: TableStyle, now: Dat
     },
     {
       header: "Expires",
-      value: (r) => (r.state === "active" ? (r.assignmentType === "permanent" && !r.activeUntil ? "permanent" : relativeTime(r.activeUntil, now)) : ""),
+      value: (r) =>
+        r.state === "active"
+          ? r.assignmentType === "permanent" && !r.activeUntil
+            ? "permanent"
+            : relativeTime(r.activeUntil, now)
+          : "",
       color: (t, r) => {
         const left = r.activeUntil ? Date.parse(r.activeUntil) - now.getTime() : Number.POSITIVE_INFINITY;
         return left < 5 * 60000 ? p.red(t) : left < 15 * 60000 ? p.yellow(t) : t;
@@ -104,7 +121,9 @@ export function activationJson(r: ActivationResult): Record<string, unknown> {
     requestId: r.requestId,
     duration: r.duration,
     start: r.start,
-    error: r.error ? { code: r.error.code, message: r.error.message, ...(r.error.upstream ? { upstream: r.error.upstream } : {}) } : null,
+    error: r.error
+      ? { code: r.error.code, message: r.error.message, ...(r.error.upstream ? { upstream: r.error.upstream } : {}) }
+      : null,
   };
 }
 
@@ -120,7 +139,11 @@ export function outcomeColor(style: TableStyle): (t: string) => string {
           : t;
 }
 
-export function activationTable(results: readonly ActivationResult[], style: TableStyle, formatDuration: (d: string) => string): string {
+export function activationTable(
+  results: readonly ActivationResult[],
+  style: TableStyle,
+  formatDuration: (d: string) => string,
+): string {
   const color = outcomeColor(style);
   return renderTable(
     results,
@@ -130,7 +153,11 @@ export function activationTable(results: readonly ActivationResult[], style: Tab
       { header: "Outcome", value: (r) => r.outcome, color: (t) => color(t) },
       { header: "Duration", value: (r) => (r.duration ? formatDuration(r.duration) : "") },
       { header: "Request", value: (r) => r.requestId ?? "" },
-      { header: "Detail", value: (r) => (r.error ? `${r.error.code}: ${r.error.message}` : (r.advice ?? r.status ?? "")), maxWidth: 90 },
+      {
+        header: "Detail",
+        value: (r) => (r.error ? `${r.error.code}: ${r.error.message}` : (r.advice ?? r.status ?? "")),
+        maxWidth: 90,
+      },
     ],
     { color: style.color },
   );
@@ -143,7 +170,9 @@ export function deactivationJson(r: DeactivationResult): Record<string, unknown>
     kind: r.kind,
     outcome: r.outcome,
     requestId: r.requestId,
-    error: r.error ? { code: r.error.code, message: r.error.message, ...(r.error.upstream ? { upstream: r.error.upstream } : {}) } : null,
+    error: r.error
+      ? { code: r.error.code, message: r.error.message, ...(r.error.upstream ? { upstream: r.error.upstream } : {}) }
+      : null,
     ...(r.earliestDeactivation ? { earliestDeactivation: r.earliestDeactivation } : {}),
   };
 }

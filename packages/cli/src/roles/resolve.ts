@@ -21,15 +21,25 @@ export function resolveRoles(
   const out: PimRole[] = [];
   const problems: string[] = [];
   let ambiguous = false;
+  // Users type what they see: names as printed (sanitised), so match on those.
+  const byId = new Map(roles.map((r) => [r.id, r]));
+  const shown = roles.map((r) => ({
+    ...r,
+    name: sanitizeText(r.name),
+    scope: { ...r.scope, displayName: sanitizeText(r.scope.displayName) },
+  }));
   for (const q of queries) {
-    const m = match(roles, q);
+    const found = match(shown, q);
+    const m = { ...found, matches: found.matches.map((r) => byId.get(r.id) ?? r) };
     if (m.matches.length === 1 && m.matches[0]) {
       if (!out.some((r) => r.id === m.matches[0]?.id)) out.push(m.matches[0]);
       continue;
     }
     if (m.matches.length > 1) {
       ambiguous = true;
-      problems.push(`"${q}" names ${m.matches.length} roles; use an id or add a qualifier (Name@scope, group:member|owner):`);
+      problems.push(
+        `"${q}" names ${m.matches.length} roles; use an id or add a qualifier (Name@scope, group:member|owner):`,
+      );
       for (const c of m.matches) problems.push(`  ${candidateLine(c)}`);
       continue;
     }
@@ -48,9 +58,16 @@ export function resolveRoles(
 }
 
 function nearest(roles: readonly PimRole[], q: string): PimRole[] {
-  const name = q.toLowerCase().split("@")[0]?.replace(/:(member|owner)$/, "") ?? "";
+  const name =
+    q
+      .toLowerCase()
+      .split("@")[0]
+      ?.replace(/:(member|owner)$/, "") ?? "";
   return roles
-    .map((r) => ({ r, d: r.name.toLowerCase().includes(name) && name.length > 2 ? 0 : editDistance(r.name.toLowerCase(), name) }))
+    .map((r) => ({
+      r,
+      d: r.name.toLowerCase().includes(name) && name.length > 2 ? 0 : editDistance(r.name.toLowerCase(), name),
+    }))
     .filter((x) => x.d <= 3)
     .sort((a, b) => a.d - b.d)
     .slice(0, 5)

@@ -5,7 +5,11 @@ import { fileNames } from "./paths";
 
 /** Settings `pimkit config set` can change. Keys are dash-case on the command line, camelCase in the file. */
 export const configKeys = {
-  cloud: { field: "cloud", description: "Default cloud: public, usgov, china or a cloud file path.", choices: undefined },
+  cloud: {
+    field: "cloud",
+    description: "Default cloud: public, usgov, china or a cloud file path.",
+    choices: undefined,
+  },
   tenant: { field: "tenant", description: "Default tenant id or domain.", choices: undefined },
   "client-id": { field: "clientId", description: "Default public client (application) id.", choices: undefined },
   "token-cache": {
@@ -45,7 +49,11 @@ export const configDocument: DocumentSpec<ConfigBody> = {
 
 export function configKey(name: string): ConfigKey {
   if (Object.hasOwn(configKeys, name)) return name as ConfigKey;
-  throw new UsageError(`Unknown setting "${name}".`, [`Settings: ${Object.keys(configKeys).join(", ")}`], "unknown_setting");
+  throw new UsageError(
+    `Unknown setting "${name}".`,
+    [`Settings: ${Object.keys(configKeys).join(", ")}`],
+    "unknown_setting",
+  );
 }
 
 export function checkConfigValue(key: ConfigKey, value: string): void {

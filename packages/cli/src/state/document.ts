@@ -44,7 +44,8 @@ export class JsonDocument<T extends object> {
     } catch {
       return this.setAside("it is not valid JSON");
     }
-    if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) return this.setAside("it is not a JSON object");
+    if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed))
+      return this.setAside("it is not a JSON object");
     const doc = parsed as Record<string, unknown>;
     if (doc.version !== this.spec.version) {
       return this.setAside(

@@ -13,7 +13,7 @@ export function configDir(env: Env, platform: NodeJS.Platform, homedir: string):
     return join(appData && appData !== "" ? appData : join(homedir, "AppData", "Roaming"), "pimkit");
   }
   const xdg = env.XDG_CONFIG_HOME;
-  return join(xdg && xdg.startsWith("/") ? xdg : join(homedir, ".config"), "pimkit");
+  return join(xdg?.startsWith("/") ? xdg : join(homedir, ".config"), "pimkit");
 }
 
 export const fileNames = {

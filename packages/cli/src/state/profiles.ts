@@ -27,9 +27,11 @@ export const profileNamePattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 function validProfile(v: unknown): v is Profile {
   if (!is.object(v) || !is.array(v.roles)) return false;
   const rolesOk = v.roles.every(
-    (r) => is.object(r) && is.string(r.ref) && (r.id === null || is.string(r.id)) && (r.name === null || is.string(r.name)),
+    (r) =>
+      is.object(r) && is.string(r.ref) && (r.id === null || is.string(r.id)) && (r.name === null || is.string(r.name)),
   );
-  const ticketOk = v.ticket === null || (is.object(v.ticket) && is.string(v.ticket.system) && is.string(v.ticket.number));
+  const ticketOk =
+    v.ticket === null || (is.object(v.ticket) && is.string(v.ticket.system) && is.string(v.ticket.number));
   return (
     rolesOk &&
     ticketOk &&

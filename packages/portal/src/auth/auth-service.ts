@@ -131,21 +131,21 @@ export async function createAuthService(
       beforeRedirectHook = hook;
     },
     tenants() {
+      // Configured tenants first, in their order (the deployment names them), then any other
+      // tenant this tab has signed in to.
       const out = new Map<string, TenantOption>();
+      for (const t of config.tenants ?? []) out.set(t.id.toLowerCase(), { id: t.id, displayName: t.displayName });
       const home = pca.getActiveAccount() ?? pca.getAllAccounts()[0];
-      if (home)
-        out.set(home.homeAccountId.split(".")[1] ?? home.tenantId, {
-          id: home.homeAccountId.split(".")[1] ?? home.tenantId,
-          displayName: "Home tenant",
-        });
-      for (const t of config.tenants ?? []) out.set(t.id, { id: t.id, displayName: t.displayName });
+      const homeTenant = home?.homeAccountId.split(".")[1];
+      if (homeTenant && !out.has(homeTenant.toLowerCase()))
+        out.set(homeTenant.toLowerCase(), { id: homeTenant, displayName: "Home tenant" });
       for (const a of pca.getAllAccounts()) {
         for (const p of a.tenantProfiles?.values() ?? []) {
-          if (!out.has(p.tenantId)) out.set(p.tenantId, { id: p.tenantId, displayName: p.tenantId });
+          if (!out.has(p.tenantId.toLowerCase()))
+            out.set(p.tenantId.toLowerCase(), { id: p.tenantId, displayName: p.tenantId });
         }
       }
-      if (!out.has(tenantId) && /^[0-9a-f-]{36}$/i.test(tenantId))
-        out.set(tenantId, { id: tenantId, displayName: tenantId });
+      if (!out.has(tenantId.toLowerCase())) out.set(tenantId.toLowerCase(), { id: tenantId, displayName: tenantId });
       return [...out.values()];
     },
     async signIn() {

@@ -194,6 +194,7 @@ export class PimService {
     const taken = takePendingOperation(this.deps.session, this.now());
     if (!taken) return;
     const { op, stale } = taken;
+    this.ensureActivity(op);
     if (redirectError) {
       this.finishWithError(op.id, redirectError);
       this.toast("error", `The additional sign-in failed; nothing was sent. ${redirectError.message}`);
@@ -235,6 +236,21 @@ export class PimService {
       const ids = op.batches.flatMap((b) => b.targets);
       await this.runCancellation(op, ids);
     }
+  }
+
+  /** The log entry of an operation saved before a redirect (recreated if the log was lost). */
+  private ensureActivity(op: PendingOperation): void {
+    if (this.deps.store.get().activity.some((a) => a.id === op.id)) return;
+    const state = this.deps.store.get();
+    const targets = op.batches.flatMap((b) => b.targets);
+    const names = op.kind === "cancel" ? targets : targets.map((t) => state.roles.find((r) => r.id === t)?.name ?? t);
+    const first = op.batches[0]?.input;
+    this.startActivity(op.id, op.kind, names, {
+      duration: first?.duration ?? null,
+      start: first?.start ?? null,
+      ticket: op.batches.some((b) => b.input.ticket !== undefined),
+      authContexts: [],
+    });
   }
 
   private finishWithError(id: string, error: ErrorInfo): void {
@@ -298,7 +314,8 @@ export class PimService {
       this.updateActivity(op.id, (a) => ({
         ...a,
         summary: { ...a.summary, authContexts: plan.authContexts },
-        notes: [...a.notes, ...notes],
+        // A resumed operation plans again: the same notes are not repeated.
+        notes: [...a.notes, ...notes.filter((n) => !a.notes.includes(n))],
       }));
       const results = await client.executeActivation(plan, {
         onResult: (r) => {

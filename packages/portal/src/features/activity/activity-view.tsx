@@ -145,10 +145,18 @@ function ActivationResults({
         {results.map((r) => {
           const eff = effective[r.id];
           return (
-            <tr key={r.id} data-role-id={r.id} data-outcome={r.outcome}>
+            <tr
+              key={r.id}
+              data-role-id={r.id}
+              data-outcome={r.outcome}
+              data-name={`${r.name}${r.accessId ? ` (${r.accessId})` : ""}`}
+            >
               <th scope="row">
                 {r.name}
                 {r.accessId ? ` (${r.accessId})` : ""}
+                {r.kind === "azureRole" ? (
+                  <span className="muted small result-scope">{r.scope.displayName}</span>
+                ) : null}
               </th>
               <td>
                 <span className={`outcome outcome-${r.outcome}`}>{outcomeText[r.outcome]}</span>

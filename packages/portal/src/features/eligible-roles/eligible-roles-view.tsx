@@ -1,5 +1,5 @@
 import type { PimRole, RoleKind } from "@pimkit/core";
-import { useMemo } from "react";
+import { useEffect, useMemo } from "react";
 import { formatDateTime, kindLabels } from "../../lib/format";
 import { useStore } from "../../lib/store";
 import { useServices } from "../../services/app-services";
@@ -24,6 +24,11 @@ export function EligibleRolesView() {
     () => sortRoles(filterRoles(roles, search, kindFilter).filter((r) => planes.includes(r.kind))),
     [roles, search, kindFilter, planes],
   );
+  useEffect(() => {
+    if (shown.length > 0 && performance.getEntriesByName("pimkit:eligible-drawn").length === 0) {
+      performance.mark("pimkit:eligible-drawn");
+    }
+  }, [shown.length]);
   const selectedSet = new Set(selected);
   const shownSelectable = shown.filter(selectable);
   const allShownSelected = shownSelectable.length > 0 && shownSelectable.every((r) => selectedSet.has(r.id));

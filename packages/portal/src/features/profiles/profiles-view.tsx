@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useId, useMemo, useRef, useState } from "react";
+import { humanDuration } from "../../lib/format";
 import { useStore } from "../../lib/store";
 import { useServices } from "../../services/app-services";
 import { rolesByIds } from "../../state/portal-state";
@@ -256,7 +257,7 @@ export function ProfilesView({ repository }: { repository?: ProfileRepository })
                 <div className="profile-head">
                   <h4>{p.name}</h4>
                   <span className="muted small">
-                    {p.roles.length} role(s){p.defaults.duration ? ` · ${p.defaults.duration}` : ""}
+                    {p.roles.length} role(s){p.defaults.duration ? ` · ${humanDuration(p.defaults.duration)}` : ""}
                   </span>
                 </div>
               )}

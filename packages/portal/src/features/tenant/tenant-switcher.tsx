@@ -8,7 +8,7 @@ import { useServices } from "../../services/app-services";
 export function TenantSwitcher() {
   const { auth } = useServices();
   const tenants = auth.tenants();
-  const current = auth.tenantId;
+  const current = tenants.find((t) => t.id.toLowerCase() === auth.tenantId.toLowerCase())?.id ?? auth.tenantId;
   const [other, setOther] = useState("");
   const [choosingOther, setChoosingOther] = useState(false);
   const id = useId();
@@ -38,7 +38,6 @@ export function TenantSwitcher() {
             {t.displayName === t.id ? t.id : `${t.displayName}`}
           </option>
         ))}
-        {tenants.some((t) => t.id === current) ? null : <option value={current}>{current}</option>}
         <option value="__other">Other tenant…</option>
       </select>
       {choosingOther ? (

@@ -1,0 +1,39 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { json, startTenant, type Tenant } from "../helpers";
+
+/** A user who cannot satisfy authentication context c2 (no passkey): the failure is reported once, never looped. */
+const limited = "sam.lindqvist@contoso.example.com";
+let t: Tenant;
+beforeAll(async () => {
+  t = await startTenant({ autoSignIn: limited, provisioningDelaySeconds: 0 });
+});
+afterAll(async () => {
+  await t.close();
+});
+
+describe("a step-up the user cannot satisfy", () => {
+  it("fails that role with exit 1 after one sign-in attempt; the c1 role in the same batch still activates", async () => {
+    const configDir = t.configDir();
+    const log = join(t.dir, "browser.log");
+    const extraEnv = { PIMKIT_TEST_BROWSER_LOG: log };
+    expect((await t.run(["auth", "login"], { configDir, extraEnv })).exitCode).toBe(0);
+    const r = await t.run(["role", "activate", "Global Administrator", "--justification", "x", "-o", "json"], {
+      configDir,
+      extraEnv,
+    });
+    expect(r.exitCode).toBe(1);
+    const [res] = json<{ outcome: string; error: { code: string } | null }[]>(r);
+    expect(res?.outcome).toBe("failed");
+    expect(res?.error?.code).toMatch(/step_up_failed|auth_context_not_satisfied|sign_in/);
+    const signIns = readFileSync(log, "utf8").trim().split("\n").length;
+    // One sign-in for login, at most one for the step-up: no loop.
+    expect(signIns).toBeLessThanOrEqual(2);
+    const ok = await t.run(["role", "activate", "Security Administrator", "--justification", "x", "-o", "json"], {
+      configDir,
+      extraEnv,
+    });
+    expect(ok.exitCode).toBe(0);
+  });
+});
