@@ -178,26 +178,30 @@ describe("portal activation", () => {
   it.each([
     ["an error body", "body"],
     ["a WWW-Authenticate insufficient_claims header", "www-authenticate"],
-  ] as const)("steps up reactively on a challenge in %s that the policy did not announce", { timeout: 60_000 }, async (_shape, acrsChallenge) => {
-    emu.admin.settings({ acrsChallenge });
-    await signIn(page, emu);
-    // The policy is tightened after the portal read it.
-    emu.admin.setPolicy(
-      { plane: "directoryRole", roleDefinitionId: "4a5d8f65-41da-4de4-8968-e035b65339cf" },
-      { authContext: "c1" },
-    );
-    await selectEligible(page, ["Reports Reader"]);
-    const dialog = await openActivation(page);
-    expect(await dialog.locator("[data-step-up]").count()).toBe(0);
-    await submit(dialog);
-    expect(await latestOutcomes(page, 30_000)).toEqual({ "Reports Reader": "activated" });
-    const stepUps = stepUpAuthorizeRequests(emu);
-    expect(stepUps).toHaveLength(1);
-    expect(stepUps[0]?.acrsRequested).toEqual(["c1"]);
-    // One refused attempt, then exactly one accepted one: nothing sent twice.
-    const writes = activationWrites();
-    expect(writes.map((w) => w.status < 300)).toEqual([false, true]);
-  });
+  ] as const)(
+    "steps up reactively on a challenge in %s that the policy did not announce",
+    { timeout: 60_000 },
+    async (_shape, acrsChallenge) => {
+      emu.admin.settings({ acrsChallenge });
+      await signIn(page, emu);
+      // The policy is tightened after the portal read it.
+      emu.admin.setPolicy(
+        { plane: "directoryRole", roleDefinitionId: "4a5d8f65-41da-4de4-8968-e035b65339cf" },
+        { authContext: "c1" },
+      );
+      await selectEligible(page, ["Reports Reader"]);
+      const dialog = await openActivation(page);
+      expect(await dialog.locator("[data-step-up]").count()).toBe(0);
+      await submit(dialog);
+      expect(await latestOutcomes(page, 30_000)).toEqual({ "Reports Reader": "activated" });
+      const stepUps = stepUpAuthorizeRequests(emu);
+      expect(stepUps).toHaveLength(1);
+      expect(stepUps[0]?.acrsRequested).toEqual(["c1"]);
+      // One refused attempt, then exactly one accepted one: nothing sent twice.
+      const writes = activationWrites();
+      expect(writes.map((w) => w.status < 300)).toEqual([false, true]);
+    },
+  );
 
   it("sends an approval role as pending, then shows it active once approved", { timeout: 60_000 }, async () => {
     await signIn(page, emu);

@@ -93,6 +93,12 @@ describe("portal sign-in", () => {
         .evaluateAll((rows) => rows.map((r) => r.getAttribute("data-kind")));
       expect(new Set(kinds)).toEqual(new Set(["entraRole", "group", "azureRole"]));
       expect(await axeSerious(page)).toEqual([]);
+
+      // Signing out ends the session and leaves no token behind.
+      await page.getByRole("button", { name: "Sign out" }).click();
+      await page.getByRole("button", { name: "Sign in" }).waitFor();
+      const left = await page.evaluate(() => Object.keys(sessionStorage));
+      expect(left.some((k) => /token|account/i.test(k))).toBe(false);
       expect(watch.csp).toEqual([]);
       expect(watch.pageErrors).toEqual([]);
     } finally {
