@@ -18,14 +18,15 @@ interface ListedRole {
   kind: string;
 }
 
-/** One cold and one warm listing; `dir`/client shared between the two. */
+/** A cold listing, then (unless `warm: false`) a warm one; `dir`/client shared between the two. */
 export async function listColdWarm(
   emu: EmulatorProcess,
   upn: string,
   path: PimkitPath,
   cli: CliHome | undefined,
-  options: { probeRss?: boolean } = {},
-): Promise<{ cold: ListRun & { peakRssMb: number | null }; warm: ListRun }> {
+  options: { probeRss?: boolean; warm?: boolean } = {},
+): Promise<{ cold: ListRun & { peakRssMb: number | null }; warm: ListRun | null }> {
+  const wantWarm = options.warm !== false;
   const tally = (roles: ListedRole[]) => ({
     roles: roles.length,
     azureRoles: roles.filter((r) => r.kind === "azureRole").length,
@@ -43,7 +44,7 @@ export async function listColdWarm(
       return { ...figuresOf(w), ...tally(roles), peakRssMb: w.value.peakRssMb };
     };
     const cold = await once(options.probeRss === true);
-    const warm = await once(false);
+    const warm = wantWarm ? await once(false) : null;
     return { cold, warm };
   }
   const credential = await signedInCredential(emu, upn);
@@ -51,10 +52,10 @@ export async function listColdWarm(
   const sampler = rssSampler();
   const coldW = await measure(emu, () => client.listRoles());
   const peak = sampler.stop();
-  const warmW = await measure(emu, () => client.listRoles());
+  const warmW = wantWarm ? await measure(emu, () => client.listRoles()) : null;
   return {
     cold: { ...figuresOf(coldW), ...tally(coldW.value.roles), peakRssMb: options.probeRss ? peak : null },
-    warm: { ...figuresOf(warmW), ...tally(warmW.value.roles) },
+    warm: warmW ? { ...figuresOf(warmW), ...tally(warmW.value.roles) } : null,
   };
 }
 
@@ -103,6 +104,7 @@ export async function benchList(o: {
       for (let rep = 0; rep < o.reps; rep++) {
         await emu.admin.reset();
         const r = await listColdWarm(emu, o.upn, o.path, cli);
+        if (!r.warm) throw new Error("no warm listing");
         cold.push(r.cold);
         warm.push(r.warm);
         o.print(

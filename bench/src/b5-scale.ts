@@ -35,7 +35,7 @@ export async function benchScale(o: {
     await step.run(async (emu, cli) => {
       for (let rep = 0; rep < o.reps; rep++) {
         await emu.admin.reset();
-        const { cold } = await listColdWarm(emu, o.upn, o.path, cli, { probeRss: true });
+        const { cold } = await listColdWarm(emu, o.upn, o.path, cli, { probeRss: true, warm: false });
         runs.push(cold);
         o.print(
           `  B5 ${step.eligibilities} eligibilities rep ${rep + 1}/${o.reps}: ${ms(cold.wallMs)}, ${cold.requests.total} requests, peak RSS ${cold.peakRssMb === null ? "n/a" : `${round(cold.peakRssMb)} MiB`}`,

@@ -114,17 +114,29 @@ export async function startEmulatorProcess(options: StartEmulatorOptions): Promi
   if (options.autoSignIn) args.push("--auto-sign-in", options.autoSignIn);
   if (options.portalDir) args.push("--portal-dir", options.portalDir);
 
-  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
-  let stderr = "";
-  child.stderr?.on("data", (c: Buffer) => {
-    // Only kept for a start-up failure message; bounded so a chatty emulator cannot grow it.
-    if (stderr.length < 16_384) stderr += c.toString("utf8");
-  });
+  const launch = async (): Promise<{ child: ChildProcess; ready: ReadyLine }> => {
+    const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
+    let stderr = "";
+    child.stderr?.on("data", (c: Buffer) => {
+      // Only kept for a start-up failure message; bounded so a chatty emulator cannot grow it.
+      if (stderr.length < 16_384) stderr += c.toString("utf8");
+    });
+    try {
+      return { child, ready: await waitForReadyLine(child, () => stderr) };
+    } catch (error) {
+      child.kill("SIGTERM");
+      throw error;
+    }
+  };
+  let child: ChildProcess;
   let ready: ReadyLine;
   try {
-    ready = await waitForReadyLine(child, () => stderr);
+    ({ child, ready } = await launch().catch(async () => {
+      // Once more after a pause: the bundle may have been read while a build was rewriting it.
+      await new Promise((r) => setTimeout(r, 2_000));
+      return launch();
+    }));
   } catch (error) {
-    child.kill("SIGTERM");
     rmSync(dir, { recursive: true, force: true });
     throw error;
   }

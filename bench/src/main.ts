@@ -7,6 +7,9 @@
 import { parseArgs } from "node:util";
 import { type BenchName, benchNames, runBenchmarks } from "./suite";
 
+/** Bad flags: reported in one line, exit code 2. */
+class UsageError extends Error {}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -27,14 +30,16 @@ async function main(): Promise<void> {
   }
   const only = values.only ? values.only.split(",").map((s) => s.trim().toLowerCase() as BenchName) : [...benchNames];
   for (const name of only) {
-    if (!benchNames.includes(name)) throw new Error(`unknown benchmark ${name} (known: ${benchNames.join(", ")})`);
+    if (!benchNames.includes(name)) throw new UsageError(`unknown benchmark ${name} (known: ${benchNames.join(", ")})`);
   }
   const path = values.path;
-  if (path !== undefined && path !== "cli" && path !== "core") throw new Error("--path must be cli or core");
+  if (path !== undefined && path !== "cli" && path !== "core") throw new UsageError("--path must be cli or core");
   const reps = values.reps !== undefined ? Number(values.reps) : undefined;
-  if (reps !== undefined && (!Number.isInteger(reps) || reps < 1)) throw new Error("--reps must be a positive integer");
+  if (reps !== undefined && (!Number.isInteger(reps) || reps < 1))
+    throw new UsageError("--reps must be a positive integer");
   const latency = values.latency !== undefined ? Number(values.latency) : undefined;
-  if (latency !== undefined && (!Number.isFinite(latency) || latency < 0)) throw new Error("--latency must be >= 0");
+  if (latency !== undefined && (!Number.isFinite(latency) || latency < 0))
+    throw new UsageError("--latency must be >= 0");
   const outcome = await runBenchmarks({
     only,
     ...(reps !== undefined ? { reps } : {}),
@@ -47,6 +52,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  if (error instanceof UsageError || (error as { code?: string }).code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") {
+    process.stderr.write(`bench: ${(error as Error).message}\n`);
+    process.exit(2);
+  }
   process.stderr.write(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(1);
 });

@@ -7,7 +7,7 @@
  *   credential signed in before the clock starts (used while the CLI cannot do what is measured).
  * Results always say which path produced them.
  */
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
@@ -30,6 +30,13 @@ export function cliAvailable(): boolean {
 
 let snapshot: string | undefined;
 
+/** Removes this process's copy of the CLI build (the next run takes a new one). */
+export function releaseCliSnapshot(): void {
+  if (!snapshot) return;
+  rmSync(dirname(snapshot), { recursive: true, force: true });
+  snapshot = undefined;
+}
+
 /**
  * The binary every run of this process uses: a copy of the build taken on first use (inside the
  * repository, so its external packages still resolve), so that a rebuild during a long run can
@@ -38,10 +45,18 @@ let snapshot: string | undefined;
 function cliEntry(): string {
   if (snapshot) return snapshot;
   const dir = repoPath(".tmp", "bench", `cli-${process.pid}`);
-  rmSync(dir, { recursive: true, force: true });
-  cpSync(dirname(cliBin), dir, { recursive: true });
+  const entry = join(dir, basename(cliBin));
   process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
-  snapshot = join(dir, basename(cliBin));
+  // A copy taken while a build is writing can be incomplete: check that it starts, else retake it.
+  for (let attempt = 1; ; attempt++) {
+    rmSync(dir, { recursive: true, force: true });
+    cpSync(dirname(cliBin), dir, { recursive: true });
+    const check = spawnSync(process.execPath, [entry, "--version"], { encoding: "utf8", timeout: 30_000 });
+    if (check.status === 0) break;
+    if (attempt >= 10) throw new Error(`the built CLI does not start: ${check.stderr.slice(0, 800)}`);
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 3_000);
+  }
+  snapshot = entry;
   return snapshot;
 }
 
@@ -109,6 +124,7 @@ export async function prepareCliHome(emu: EmulatorProcess): Promise<CliHome> {
   });
   const login = await runProcess([cliEntry(), "auth", "login"], envFor(template));
   if (login.exitCode !== 0) {
+    rmSync(template, { recursive: true, force: true });
     throw new Error(`pimkit auth login failed (exit ${login.exitCode}): ${login.stderr.trim().slice(0, 800)}`);
   }
   const fresh = () => {

@@ -12,7 +12,7 @@ import { benchCliStart, demoUser } from "./b3-start";
 import { benchPortal, portalDist, portalUnavailable } from "./b4-portal";
 import { benchScale } from "./b5-scale";
 import { type EmulatorProcess, startEmulatorProcess } from "./emulator-process";
-import { type CliHome, cliAvailable, type PimkitPath, prepareCliHome } from "./pimkit";
+import { type CliHome, cliAvailable, type PimkitPath, prepareCliHome, releaseCliSnapshot } from "./pimkit";
 import { type BenchResult, defaultResultsDir, publish } from "./results";
 import { benchUser, buildEnterpriseScenario, buildScaleScenario, type EnterpriseScenarioOptions } from "./scenarios";
 
@@ -131,6 +131,8 @@ export async function runBenchmarks(o: SuiteOptions): Promise<SuiteOutcome> {
         reps: o.reps ?? (tiny ? 1 : 3),
         path,
         ...(s.cli ? { cli: s.cli } : {}),
+        // Tiny runs keep the smoke test short; the in-process path still covers the warm variant.
+        includeWarmPolicies: !tiny || path === "core",
         scenario: tiny ? `enterprise ${JSON.stringify(tinyEnterprise)}` : "enterprise (defaults: 50 subscriptions)",
         print: o.print,
       });
@@ -176,6 +178,7 @@ export async function runBenchmarks(o: SuiteOptions): Promise<SuiteOutcome> {
   } finally {
     shared?.cli?.close();
     await shared?.emu.stop();
+    releaseCliSnapshot();
   }
   return outcome;
 }
