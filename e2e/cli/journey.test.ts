@@ -61,6 +61,21 @@ describe("a day with pimkit", () => {
     expect(new Set(roles.map((x) => x.kind)).size).toBe(3);
   });
 
+  it("every output format and --query work from the built binary", async () => {
+    const yaml = await pimkit(["role", "list", "--kind", "group", "-o", "yaml"], env);
+    expect(yaml.exitCode, yaml.stderr).toBe(0);
+    expect(yaml.stdout).toMatch(/^- id: group-/m);
+    const tsv = await pimkit(["role", "list", "--kind", "group", "--query", "[].[name, accessId]", "-o", "tsv"], env);
+    expect(tsv.stdout).toMatch(/PIM-Tier0-Operators\towner/);
+    const jsonc = await pimkit(["context", "list", "-o", "jsonc"], env);
+    expect(JSON.parse(jsonc.stdout).length).toBeGreaterThan(0);
+    const table = await pimkit(["role", "list", "--eligible"], env);
+    expect(table.stdout).toMatch(/^NAME\s+KIND\s+SCOPE/);
+    expect((await pimkit(["role", "list", "-o", "none"], env)).stdout).toBe("");
+    const completion = await pimkit(["completion", "bash"], env);
+    expect(completion.stdout).toContain("complete -F _pimkit pimkit");
+  });
+
   it("activates a justification role", async () => {
     const r = await pimkit(
       ["role", "activate", "Global Reader", "--justification", "access review", "--duration", "1h", "-o", "json"],

@@ -1,4 +1,3 @@
-// biome-ignore-all lint/performance/useDomNodeTextContent: these are Playwright locators (rendered text is what a user reads), not DOM nodes
 /**
  * Activation journeys of the `demo` admin in the portal, against the local tenant: a justification
  * role, a ticket role, roles needing contexts c1 and c2 in one batch (one step-up redirect, the

@@ -1,4 +1,3 @@
-// biome-ignore-all lint/performance/useDomNodeTextContent: these are Playwright locators (rendered text is what a user reads), not DOM nodes
 /**
  * Profiles (IndexedDB: save the selection with defaults, apply, rename, delete, export, import),
  * settings (theme, planes shown), keyboard operation and phone-width layout.

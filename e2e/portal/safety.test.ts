@@ -1,4 +1,3 @@
-// biome-ignore-all lint/performance/useDomNodeTextContent: these are Playwright locators (rendered text is what a user reads), not DOM nodes
 /**
  * What must never happen: markup from the tenant running in the portal, and a step-up that sends
  * the user round in a loop. A user who cannot satisfy an authentication context gets one sign-in

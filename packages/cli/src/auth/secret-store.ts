@@ -22,7 +22,10 @@ function backendName(platform: NodeJS.Platform): string {
   return "Secret Service / kernel keyring";
 }
 
-/** Opens the OS store and proves it works (write, read, delete a probe); throws with the reason otherwise. */
+/**
+ * Opens the OS store and proves it works with a write, a read and a delete of a probe entry: on
+ * Linux a read alone succeeds against the kernel keyring fallback even where writes are denied.
+ */
 export const openOsSecretStore: SecretStoreFactory = async () => {
   let mod: typeof import("@napi-rs/keyring");
   try {

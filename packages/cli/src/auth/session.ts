@@ -110,22 +110,18 @@ export async function openAuth(options: OpenAuthOptions): Promise<AuthSession> {
     return here[0] ?? null;
   };
 
-  const session: AuthSession = {
+  const host: CredentialHost = { app, tenant, account, authorityFor };
+  return {
+    ...host,
     cloud,
     cloudRef: ref,
-    tenant,
     clientId,
     store,
     transport,
-    app,
     loginScopes,
-    account,
-    authorityFor,
-    credential: undefined as unknown as CliCredential,
+    credential: new CliCredential(host, io),
     close: () => transport.close(),
   };
-  session.credential = new CliCredential(session, io);
-  return session;
 }
 
 /**
@@ -134,6 +130,9 @@ export async function openAuth(options: OpenAuthOptions): Promise<AuthSession> {
  * the browser — one sign-in at a time, and the token it returns is reused for the rest of the
  * command — or, when no sign-in is possible here, fails with exit code 4.
  */
+/** What the credential needs from the session. */
+export type CredentialHost = Pick<AuthSession, "app" | "tenant" | "account" | "authorityFor">;
+
 export class CliCredential implements TokenCredential {
   /** Set when a token was needed and no sign-in could be started (exit 4). */
   signInWasNeeded = false;
@@ -143,7 +142,7 @@ export class CliCredential implements TokenCredential {
   private lock: Promise<unknown> = Promise.resolve();
 
   constructor(
-    private readonly session: AuthSession,
+    private readonly session: CredentialHost,
     private readonly io: CliIo,
   ) {}
 
@@ -254,9 +253,10 @@ export class CliCredential implements TokenCredential {
       openBrowser: async (url: string) => {
         const launched = launchBrowser(io, url);
         launchFailed = launched.failed;
+        // The address is not printed: it carries the claims request (cp1, authentication
+        // contexts), which pimkit never writes out. Without a desktop browser, device code works.
         if (!io.env.BROWSER && io.stderr.isTTY) {
-          // Only a person at a terminal needs the address, e.g. over SSH with no browser.
-          io.stderr.write(`If no browser opens, visit this address on this machine:\n  ${url}\n`);
+          io.stderr.write("If no browser opens, sign in with `pimkit auth login --device-code` instead.\n");
         }
       },
     });

@@ -62,7 +62,11 @@ class KeyringTokenStore implements TokenStore {
     if (existing) return Buffer.from(existing, "base64");
     if (!create) return null;
     const fresh = randomBytes(32);
-    this.secrets.set(this.account, fresh.toString("base64"));
+    try {
+      this.secrets.set(this.account, fresh.toString("base64"));
+    } catch (e) {
+      throw new KeyringUnavailableError(`it refused to store a key: ${(e as Error).message.split("\n")[0]}`);
+    }
     return fresh;
   }
 

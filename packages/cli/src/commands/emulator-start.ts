@@ -23,6 +23,7 @@ export const emulatorStart = defineCommand({
       description: "Delay before an activation takes effect.",
     },
     "portal-dir": { type: "string", valueName: "DIR", description: "Serve the built portal from this folder at /." },
+    version: { type: "boolean", description: "Print the version (as `pimkit-emulator --version`).", hidden: true },
   },
   examples: [
     { command: "pimkit emulator start", description: "The demo tenant on a free port" },
@@ -32,6 +33,11 @@ export const emulatorStart = defineCommand({
     },
   ],
   async run(ctx) {
+    if (ctx.flags.version) {
+      const { version } = await import("../version");
+      ctx.io.stdout.write(`${version}\n`);
+      return {};
+    }
     const { startEmulator } = await import("../app/emulator");
     return startEmulator(ctx);
   },

@@ -26,7 +26,9 @@ export async function renderResult(result: CommandResult, options: RenderOptions
     case "jsonc":
       return `${options.color ? colorJson(data ?? null) : JSON.stringify(data ?? null, null, 2)}\n`;
     case "yaml": {
-      const { stringify } = await import("yaml");
+      // yaml is CommonJS: a bundle split into chunks exposes it as the default export only.
+      const mod = (await import("yaml")) as typeof import("yaml") & { default?: typeof import("yaml") };
+      const stringify = mod.default?.stringify ?? mod.stringify;
       return stringify(data ?? null, { lineWidth: 0 });
     }
     case "tsv":

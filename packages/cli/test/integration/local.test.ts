@@ -30,7 +30,9 @@ describe("help, version and exit codes", () => {
       expect(r.exitCode, c.path.join(" ")).toBe(0);
       expect(r.stdout).toContain(`pimkit ${c.path.join(" ")}`);
       expect(r.stdout).toContain("Examples:");
-      for (const flag of Object.keys(c.flags)) expect(r.stdout, `${c.path.join(" ")} --${flag}`).toContain(`--${flag}`);
+      for (const [flag, spec] of Object.entries(c.flags)) {
+        if (!spec.hidden) expect(r.stdout, `${c.path.join(" ")} --${flag}`).toContain(`--${flag}`);
+      }
       const viaHelp = await runCli(["help", ...c.path]);
       expect(viaHelp.stdout).toBe(r.stdout);
     }
@@ -167,6 +169,7 @@ describe("emulator start", () => {
 
   it("refuses bad flags like the emulator bin (exit 2)", async () => {
     expect((await runCli(["emulator", "start", "--port", "99999"])).exitCode).toBe(2);
+    expect((await runCli(["emulator", "start", "--version"])).stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
     expect((await runCli(["emulator", "start", "--auto-sign-in", "nobody"])).exitCode).toBe(2);
     expect((await runCli(["emulator", "start", "--latency", "-1"])).exitCode).toBe(2);
     expect((await runCli(["emulator", "start", "--scenario", "/nonexistent/scenario.json"])).exitCode).toBe(2);

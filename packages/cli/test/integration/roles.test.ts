@@ -224,24 +224,52 @@ describe("role activate", () => {
   });
 
   it("--scope activates an Azure role at a child scope of its eligibility", async () => {
-    const state = t.emu.admin.state() as { subscriptions: { displayName: string; subscriptionId?: string; id?: string }[] };
+    const state = t.emu.admin.state() as {
+      subscriptions: { displayName: string; subscriptionId?: string; id?: string }[];
+    };
     const sub = state.subscriptions.find((x) => x.displayName === "Contoso Production");
     const subId = sub?.subscriptionId ?? sub?.id?.split("/").pop();
     expect(subId).toBeTruthy();
     const child = `/subscriptions/${subId}/resourceGroups/rg-data-prod`;
     const ticket = ["--justification", "db", "--ticket-system", "SN", "--ticket-number", "1"];
-    const r = await run(["role", "activate", "Contributor@Contoso Production", "--scope", child, ...ticket, "-o", "json"]);
+    const r = await run([
+      "role",
+      "activate",
+      "Contributor@Contoso Production",
+      "--scope",
+      child,
+      ...ticket,
+      "-o",
+      "json",
+    ]);
     expect(r.exitCode, r.stderr).toBe(0);
     expect(json<ActivationJson[]>(r)[0]?.outcome).toBe("activated");
     const active = json<RoleJson[]>(await run(["role", "list", "--active", "--kind", "azure", "-o", "json"]));
     expect(active.some((x) => x.name === "Contributor" && x.scope.id.toLowerCase() === child.toLowerCase())).toBe(true);
-    const outside = await run(["role", "activate", "Contributor@Contoso Production", "--scope", "/subscriptions/00000000-0000-0000-0000-000000000000", ...ticket]);
+    const outside = await run([
+      "role",
+      "activate",
+      "Contributor@Contoso Production",
+      "--scope",
+      "/subscriptions/00000000-0000-0000-0000-000000000000",
+      ...ticket,
+    ]);
     expect(outside.exitCode).toBe(2);
   });
 
   it("--start schedules an activation for later (outcome scheduled, exit 0); a past start is refused (exit 2)", async () => {
     const start = new Date(Date.now() + 24 * 3600_000).toISOString();
-    const r = await run(["role", "activate", "Key Vault Administrator", "--start", start, "--duration", "1h", "-o", "json"]);
+    const r = await run([
+      "role",
+      "activate",
+      "Key Vault Administrator",
+      "--start",
+      start,
+      "--duration",
+      "1h",
+      "-o",
+      "json",
+    ]);
     expect(r.exitCode, r.stderr).toBe(0);
     const [res] = json<ActivationJson[]>(r);
     expect(res?.outcome).toBe("scheduled");

@@ -36,4 +36,23 @@ describe("a step-up the user cannot satisfy", () => {
     });
     expect(ok.exitCode).toBe(0);
   });
+
+  it("without a terminal and without BROWSER, a role that needs a step-up exits 4 saying what to run", async () => {
+    const configDir = t.configDir();
+    expect((await t.run(["auth", "login"], { configDir })).exitCode).toBe(0);
+    const r = await t.run(
+      ["role", "activate", "PIM-KeyVault-BreakGlass:member", "--justification", "x", "-o", "json"],
+      {
+        configDir,
+        env: { BROWSER: "" },
+      },
+    );
+    expect(r.exitCode).toBe(4);
+    expect(r.stderr).toMatch(/pimkit auth login/);
+    expect(json<{ outcome: string }[]>(r)[0]?.outcome).toBe("failed");
+    const listed = json<{ name: string; state: string }[]>(
+      await t.run(["role", "list", "-o", "json", "--filter", "BreakGlass"], { configDir }),
+    );
+    expect(listed[0]?.state).toBe("eligible");
+  });
 });
