@@ -35,18 +35,18 @@ lines.on("line", (line) => {
     return;
   }
   const admin = info.users?.[0];
+  const portal = existsSync(resolve(portalDir, "index.html"));
   const out = [
     "",
-    "pimkit local tenant is running (scenario: demo)",
+    "pimkit demo: the local tenant with the `demo` scenario",
     "",
-    `  URL           ${info.url}/`,
-    `  tenant        ${info.tenantId}`,
-    `  sign in as    ${admin ? `${admin.upn}  (the demo admin: eligible on all three planes)` : "(see the users list)"}`,
-    `  cloud file    ${info.cloudFile}`,
+    portal ? `  Portal       ${info.url}/` : "  Portal       not built (run `npm run build`, then `npm start` again)",
+    `  Sign in as   ${admin ? `${admin.upn}  (the demo admin, eligible on all three planes)` : "(see the users list)"}`,
+    `  CLI          PIMKIT_CLOUD=${info.cloudFile} npx pimkit auth login`,
+    `  Tenant       ${info.tenantId}`,
     "",
-    "  With the CLI:  PIMKIT_CLOUD=<cloud file> npx pimkit auth login",
-    "  The certificate is generated at start and signed by a local CA: your browser warns once; that is expected.",
-    "  Press Ctrl-C to stop.",
+    "  The HTTPS certificate is made at start and signed by a CA made on the spot, so the browser warns",
+    "  once per run: that is expected for a local tenant. Press Ctrl-C to stop.",
     "",
   ];
   process.stdout.write(out.join("\n"));
