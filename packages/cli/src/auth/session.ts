@@ -1,10 +1,4 @@
-import {
-  type AccountInfo,
-  type AuthenticationResult,
-  InteractionRequiredAuthError,
-  LogLevel,
-  PublicClientApplication,
-} from "@azure/msal-node";
+import type { AccountInfo, AuthenticationResult, PublicClientApplication } from "@azure/msal-node";
 import { type Cloud, defaultClientId, graphScopes, qualifyGraphScopes } from "@pimkit/contracts";
 import type { AccessToken, GetTokenOptions, TokenCredential } from "@pimkit/core";
 import type { CliDeps } from "../app/deps";
@@ -14,7 +8,10 @@ import { type CliIo, isInteractive } from "../framework/io";
 import { launchBrowser } from "./browser";
 import { resolveCloud } from "./cloud";
 import { type CloudTransport, createCloudTransport, type SignInTraceEvent } from "./https";
+import { accountsInCache, findCachedAccessToken, scopesAsCached } from "./scope-match";
 import { openTokenStore, type TokenStore } from "./token-store";
+
+const multiTenantAuthorities = new Set(["organizations", "common", "consumers"]);
 
 export const signInHint =
   "Run `pimkit auth login` in a terminal (or with BROWSER set to a program that completes the sign-in), then try again.";
@@ -35,10 +32,17 @@ export interface AuthSession {
   clientId: string;
   store: TokenStore;
   transport: CloudTransport;
-  app: PublicClientApplication;
+  /** MSAL, loaded on first use: a command served from the token cache never loads it. */
+  app(): Promise<PublicClientApplication>;
+  /** True once MSAL is loaded (from then on the cache is read through it). */
+  appLoaded(): boolean;
   credential: CliCredential;
-  /** The signed-in account for this cloud and app, if any. */
+  /** The signed-in account for this cloud and app, if any (read from the cache without MSAL when it can be). */
   account(): Promise<AccountInfo | null>;
+  /** The same account as MSAL sees it (loads MSAL). */
+  msalAccount(): Promise<AccountInfo | null>;
+  /** The serialized token cache as it stands. */
+  serializedCache(): Promise<string>;
   authorityFor(tenant: string): string;
   /** Scopes `auth login` asks for: sign-in plus the Graph permissions pimkit uses to list and activate. */
   loginScopes: string[];
@@ -48,10 +52,6 @@ export interface AuthSession {
 /** True when a sign-in may be started: a terminal, or a BROWSER program that completes it. */
 export function canSignIn(io: CliIo): boolean {
   return isInteractive(io) || (io.env.BROWSER !== undefined && io.env.BROWSER.trim() !== "");
-}
-
-function msalLogLevel(io: CliIo): LogLevel {
-  return io.env.PIMKIT_DEBUG?.split(",").includes("msal") ? LogLevel.Info : LogLevel.Error;
 }
 
 export interface OpenAuthOptions {
@@ -74,34 +74,31 @@ export async function openAuth(options: OpenAuthOptions): Promise<AuthSession> {
   const authorityHost = cloud.authorityHost.replace(/\/+$/, "");
   const builtIn = ["public", "usgov", "china"].includes(ref);
   const authorityFor = (t: string) => `${authorityHost}/${t}`;
-  const app = new PublicClientApplication({
-    auth: {
-      clientId,
-      authority: authorityFor(tenant),
-      clientCapabilities: ["cp1"],
-      ...(builtIn ? {} : { knownAuthorities: [new URL(authorityHost).host] }),
-    },
-    ...(store.plugin ? { cache: { cachePlugin: store.plugin } } : {}),
-    system: {
-      networkClient: transport.networkClient,
-      loggerOptions: {
-        piiLoggingEnabled: false,
-        logLevel: msalLogLevel(io),
-        loggerCallback: (_level, message, containsPii) => {
-          if (!containsPii && msalLogLevel(io) !== LogLevel.Error) io.stderr.write(`msal: ${message}\n`);
-        },
-      },
-    },
-  });
+  const metadata = builtIn ? {} : customCloudMetadata(authorityHost);
+  let appPromise: Promise<PublicClientApplication> | undefined;
+  let loaded = false;
+  const app = (): Promise<PublicClientApplication> => {
+    appPromise ??= import("./msal-app").then(({ createMsalApp }) => {
+      loaded = true;
+      return createMsalApp({
+        io,
+        clientId,
+        authority: authorityFor(tenant),
+        metadata,
+        plugin: store.plugin,
+        transport,
+      });
+    });
+    return appPromise;
+  };
   const loginScopes = qualifyGraphScopes(cloud.graphResource, [
     ...graphScopes.entraRoles,
     ...graphScopes.groups,
     ...graphScopes.authContexts,
   ]);
 
-  const account = async (): Promise<AccountInfo | null> => {
-    const accounts = await app.getTokenCache().getAllAccounts();
-    const environment = new URL(authorityHost).host;
+  const environment = new URL(authorityHost).host;
+  const pick = <A extends { environment: string; homeAccountId: string }>(accounts: A[]): A | null => {
     const here = accounts.filter((a) => a.environment === environment || builtIn);
     if (options.homeAccountId) {
       const mine = here.find((a) => a.homeAccountId === options.homeAccountId);
@@ -109,10 +106,36 @@ export async function openAuth(options: OpenAuthOptions): Promise<AuthSession> {
     }
     return here[0] ?? null;
   };
+  const msalAccount = async (): Promise<AccountInfo | null> =>
+    pick(await (await app()).getTokenCache().getAllAccounts());
+  // Before MSAL is loaded nothing in this process writes the cache, so one read serves them all.
+  let raw: Promise<string> | undefined;
+  const serializedCache = async (): Promise<string> => {
+    if (loaded) return (await app()).getTokenCache().serialize();
+    raw ??= store.readRaw();
+    return raw;
+  };
+  const account = async (): Promise<AccountInfo | null> => {
+    if (!loaded) {
+      const found = pick(accountsInCache(await serializedCache()));
+      if (found) return found;
+    }
+    return msalAccount();
+  };
 
-  const host: CredentialHost = { app, tenant, account, authorityFor };
+  const host: CredentialHost = {
+    app,
+    tenant,
+    account,
+    msalAccount,
+    serializedCache,
+    authorityFor,
+    clientId,
+    cloud,
+  };
   return {
     ...host,
+    appLoaded: () => loaded,
     cloud,
     cloudRef: ref,
     clientId,
@@ -125,13 +148,50 @@ export async function openAuth(options: OpenAuthOptions): Promise<AuthSession> {
 }
 
 /**
+ * A cloud file's sign-in endpoints, given to MSAL so it never fetches the OpenID configuration or
+ * runs instance discovery (built-in clouds are in MSAL's own tables). The layout is Entra's:
+ * `{host}/{tenant}/oauth2/v2.0/…`, `{tenantid}` filled in by MSAL for whichever tenant a request
+ * names.
+ */
+export function customCloudMetadata(authorityHost: string): {
+  knownAuthorities: string[];
+  authorityMetadata: string;
+  cloudDiscoveryMetadata: string;
+} {
+  const origin = new URL(authorityHost).origin;
+  const host = new URL(authorityHost).host;
+  const t = `${origin}/{tenantid}`;
+  return {
+    knownAuthorities: [host],
+    authorityMetadata: JSON.stringify({
+      token_endpoint: `${t}/oauth2/v2.0/token`,
+      authorization_endpoint: `${t}/oauth2/v2.0/authorize`,
+      device_authorization_endpoint: `${t}/oauth2/v2.0/devicecode`,
+      end_session_endpoint: `${t}/oauth2/v2.0/logout`,
+      jwks_uri: `${t}/discovery/v2.0/keys`,
+      issuer: `${t}/v2.0`,
+    }),
+    cloudDiscoveryMetadata: JSON.stringify({
+      tenant_discovery_endpoint: `${t}/v2.0/.well-known/openid-configuration`,
+      "api-version": "1.1",
+      metadata: [{ preferred_network: host, preferred_cache: host, aliases: [host] }],
+    }),
+  };
+}
+
+/**
  * The core's only way to a token. Silent first (cache, then refresh token); when the service
  * wants interaction (a first sign-in, an authentication context, a CAE challenge) it signs in in
  * the browser — one sign-in at a time, and the token it returns is reused for the rest of the
  * command — or, when no sign-in is possible here, fails with exit code 4.
  */
 /** What the credential needs from the session. */
-export type CredentialHost = Pick<AuthSession, "app" | "tenant" | "account" | "authorityFor">;
+export type CredentialHost = Pick<
+  AuthSession,
+  "app" | "tenant" | "account" | "msalAccount" | "serializedCache" | "authorityFor" | "clientId"
+> & {
+  cloud: Pick<Cloud, "graphResource">;
+};
 
 export class CliCredential implements TokenCredential {
   /** Set when a token was needed and no sign-in could be started (exit 4). */
@@ -151,6 +211,10 @@ export class CliCredential implements TokenCredential {
 
   async getToken(scopes: string | string[], options: GetTokenOptions = {}): Promise<AccessToken | null> {
     const list = Array.isArray(scopes) ? scopes : [scopes];
+    if (!options.claims) {
+      const cached = await this.fromCache(list);
+      if (cached) return cached;
+    }
     const result = await this.acquire(list, options.claims, options.abortSignal);
     return { token: result.accessToken, expiresOnTimestamp: result.expiresOn?.getTime() ?? Date.now() + 5 * 60_000 };
   }
@@ -167,6 +231,47 @@ export class CliCredential implements TokenCredential {
     return r !== undefined && (r.expiresOn?.getTime() ?? 0) - Date.now() > 2 * 60_000;
   }
 
+  private cacheQuery(account: AccountInfo, scopes: string[]) {
+    const tenant = this.tenantId ?? this.session.tenant;
+    return {
+      homeAccountId: account.homeAccountId,
+      environment: account.environment,
+      clientId: this.session.clientId,
+      realm: multiTenantAuthorities.has(tenant.toLowerCase()) ? account.tenantId : tenant,
+      graphResource: this.session.cloud.graphResource,
+      scopes,
+      nowSec: Math.floor(Date.now() / 1000),
+    };
+  }
+
+  /**
+   * The token MSAL's silent call would return from its cache, read without loading MSAL. Only
+   * without claims: a claims request must reach the service.
+   */
+  private async fromCache(scopes: string[]): Promise<AccessToken | undefined> {
+    const account = await this.session.account();
+    if (!account) return undefined;
+    const hit = findCachedAccessToken(await this.session.serializedCache(), this.cacheQuery(account, scopes));
+    return hit ? { token: hit.secret, expiresOnTimestamp: hit.expiresOn * 1000 } : undefined;
+  }
+
+  /**
+   * A silent call through MSAL. Without claims, the scopes are spelled as the covering cached
+   * token has them (see scope-match), so a token the cache holds is found; with claims MSAL goes
+   * to the service anyway, by design, so they are sent as asked.
+   */
+  private async silent(
+    account: AccountInfo,
+    scopes: string[],
+    claims: string | undefined,
+  ): Promise<AuthenticationResult> {
+    const app = await this.session.app();
+    const acct = (await this.session.msalAccount()) ?? account;
+    const authority = this.authority();
+    const asked = claims ? scopes : scopesAsCached(await this.session.serializedCache(), this.cacheQuery(acct, scopes));
+    return app.acquireTokenSilent({ account: acct, scopes: asked, authority, ...(claims ? { claims } : {}) });
+  }
+
   async acquire(scopes: string[], claims: string | undefined, signal?: AbortSignal): Promise<AuthenticationResult> {
     const memoKey = this.key(scopes, claims);
     const memo = this.memo.get(memoKey);
@@ -177,17 +282,12 @@ export class CliCredential implements TokenCredential {
       needed = { claims };
     } else {
       try {
-        const r = await this.session.app.acquireTokenSilent({
-          account,
-          scopes,
-          authority: this.authority(),
-          ...(claims ? { claims } : {}),
-        });
+        const r = await this.silent(account, scopes, claims);
         this.memo.set(memoKey, r);
         return r;
       } catch (e) {
-        if (!(e instanceof InteractionRequiredAuthError) && !isNoTokensFound(e)) throw e;
-        const serverClaims = e instanceof InteractionRequiredAuthError && e.claims ? e.claims : undefined;
+        if (!isInteractionRequired(e) && !isNoTokensFound(e)) throw e;
+        const serverClaims = isInteractionRequired(e) && e.claims ? e.claims : undefined;
         needed = { claims: serverClaims ?? claims };
       }
     }
@@ -208,16 +308,11 @@ export class CliCredential implements TokenCredential {
       const acct = await this.session.account();
       if (acct && this.interactiveSignIns > 0) {
         try {
-          const r = await this.session.app.acquireTokenSilent({
-            account: acct,
-            scopes,
-            authority: this.authority(),
-            ...(claims ? { claims } : {}),
-          });
+          const r = await this.silent(acct, scopes, claims);
           this.memo.set(memoKey, r);
           return r;
         } catch (e) {
-          if (!(e instanceof InteractionRequiredAuthError) && !isNoTokensFound(e)) throw e;
+          if (!isInteractionRequired(e) && !isNoTokensFound(e)) throw e;
         }
       }
       const r = await this.interactive(scopes, needed?.claims, acct?.username, signal);
@@ -243,7 +338,8 @@ export class CliCredential implements TokenCredential {
         : "pimkit: opening the sign-in page in your browser…\n",
     );
     let launchFailed: Promise<never> | undefined;
-    const acquire = this.session.app.acquireTokenInteractive({
+    const app = await this.session.app();
+    const acquire = app.acquireTokenInteractive({
       scopes,
       authority: authority ?? this.authority(),
       ...(claims ? { claims } : {}),
@@ -266,7 +362,8 @@ export class CliCredential implements TokenCredential {
   /** Device code flow: the code and address go to stderr. */
   async deviceCode(scopes: string[]): Promise<AuthenticationResult> {
     this.interactiveSignIns++;
-    const r = await this.session.app.acquireTokenByDeviceCode({
+    const app = await this.session.app();
+    const r = await app.acquireTokenByDeviceCode({
       scopes,
       authority: this.authority(),
       deviceCodeCallback: (response) => {
@@ -276,6 +373,11 @@ export class CliCredential implements TokenCredential {
     if (!r) throw new CliError("sign_in_failed", "The device code sign-in returned no token.");
     return r;
   }
+}
+
+/** MSAL's InteractionRequiredAuthError, recognised without importing MSAL. */
+function isInteractionRequired(e: unknown): e is Error & { claims?: string } {
+  return e instanceof Error && e.name === "InteractionRequiredAuthError";
 }
 
 function isNoTokensFound(e: unknown): boolean {
