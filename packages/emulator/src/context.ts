@@ -18,3 +18,20 @@ export interface EmulatorContext {
   /** Fresh GUID (v4). */
   newId(): string;
 }
+
+/** The same context with another tenant state (the guest tenant a token was issued for). */
+export function withState(ctx: EmulatorContext, state: TenantState): EmulatorContext {
+  return {
+    get publicBase() {
+      return ctx.publicBase;
+    },
+    state,
+    clock: ctx.clock,
+    get tokens() {
+      return ctx.tokens;
+    },
+    faults: ctx.faults,
+    log: ctx.log,
+    newId: () => ctx.newId(),
+  };
+}

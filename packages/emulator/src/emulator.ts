@@ -97,6 +97,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
       : {}),
   };
   const initialLatency = options.latencyMs ?? 0;
+  const initialAutoSignIn = options.autoSignIn;
   let settingsOverrides: Partial<EmulatorSettings> = { ...initialSettings };
   let latencyMs = initialLatency;
 
@@ -173,22 +174,34 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     log,
     faults,
     clock,
-    settings: (): RuntimeSettings => ({ ...state.settings, latencyMs }),
+    settings: () => runtimeSettings(),
     updateSettings(update) {
-      const { latencyMs: latency, ...rest } = update;
+      const { latencyMs: latency, autoSignIn, ...rest } = update;
+      // Checked before anything changes, so a bad update leaves every setting as it was.
+      if (typeof autoSignIn === "string" && !state.userByUpn(autoSignIn)) {
+        throw new RangeError(`autoSignIn: no user ${autoSignIn} in the tenant`);
+      }
       const tenantUpdate = Object.fromEntries(
         Object.entries(rest).filter(([, v]) => v !== undefined),
       ) as Partial<EmulatorSettings>;
       applySettings(state, tenantUpdate);
       settingsOverrides = { ...settingsOverrides, ...tenantUpdate };
       if (latency !== undefined) latencyMs = latency;
-      return { ...state.settings, latencyMs };
+      if (autoSignIn !== undefined) signIn.setAutoSignIn(autoSignIn ?? undefined);
+      return runtimeSettings();
     },
     restoreSettings() {
       settingsOverrides = { ...initialSettings };
       latencyMs = initialLatency;
+      signIn.setAutoSignIn(initialAutoSignIn);
+    },
+    resetSignIn() {
+      signIn.reset();
     },
   };
+  function runtimeSettings(): RuntimeSettings {
+    return { ...state.settings, latencyMs, autoSignIn: signIn.autoSignIn() ?? null };
+  }
   const admin = createAdmin(adminHost);
 
   dispatch = createDispatcher({

@@ -11,7 +11,12 @@ export type { IssueAccessTokenOptions } from "./entra/index";
 export type { AccessTokenClaims } from "./entra/types";
 export type { ActiveFault, FaultKind, FaultSpec, RequestLogEntry } from "./http/faults";
 export type { FetchLike } from "./http/in-process-fetch";
-export { loadScenario, type Scenario, ScenarioError } from "./scenario/load";
+export {
+  buildEnterpriseScenario,
+  buildScaleScenario,
+  type EnterpriseScenarioOptions,
+} from "./scenario/enterprise";
+export { loadScenario, type Scenario, ScenarioError, type ScenarioInput, validateScenario } from "./scenario/load";
 export type {
   ApprovalRecord,
   EmulatorSettings,

@@ -19,6 +19,8 @@ import type {
 export interface RuntimeSettings extends EmulatorSettings {
   /** Added before every answer of the sign-in, Graph and ARM surfaces. */
   latencyMs: number;
+  /** The UPN every sign-in completes as at once (no page); null shows the sign-in page. */
+  autoSignIn: string | null;
 }
 
 export interface ApprovalDecisionOptions {
@@ -40,7 +42,10 @@ export interface AdminClock {
 }
 
 export interface EmulatorAdmin {
-  /** Reload the current scenario; clear the log and faults; undo clock moves and settings changes. */
+  /**
+   * Reload the current scenario; clear the log and faults; undo clock moves and settings changes;
+   * forget the sign-in surface's codes, refresh tokens, device codes and pending pages.
+   */
   reset(): void;
   /** Replace the tenant with another scenario (`demo`, `enterprise`, a file path, or an object). Throws `ScenarioError`. */
   loadScenario(source: string | object): void;
@@ -62,6 +67,11 @@ export interface EmulatorAdmin {
   setPolicy(target: PolicyTarget, settings: Partial<PolicySettings>): PolicyRecord;
   /** Reads the settings; with an update, applies it first. */
   settings(update?: Partial<RuntimeSettings>): RuntimeSettings;
+  /**
+   * Complete every sign-in at once as this UPN (null: show the sign-in page again). Throws
+   * `RangeError` for a UPN the tenant does not hold. Same as `settings({ autoSignIn })`.
+   */
+  setAutoSignIn(upn: string | null): void;
 }
 
 /** What the admin API needs from the emulator that owns it. */
@@ -74,8 +84,10 @@ export interface AdminHost {
   readonly clock: Clock;
   settings(): RuntimeSettings;
   updateSettings(update: Partial<RuntimeSettings>): RuntimeSettings;
-  /** Back to the settings the emulator was created with. */
+  /** Back to the settings the emulator was created with (auto sign-in included). */
   restoreSettings(): void;
+  /** Forget every code, refresh token, device code and pending sign-in page. */
+  resetSignIn(): void;
 }
 
 function currentStage(approval: ApprovalRecord): ApprovalStageRecord | undefined {
@@ -127,6 +139,8 @@ export function createAdmin(host: AdminHost): EmulatorAdmin {
       host.log.clear();
       host.faults.clear();
       host.loadScenario();
+      // Codes and refresh tokens of the old tenant must not outlive it.
+      host.resetSignIn();
     },
     loadScenario(source) {
       host.loadScenario(source);
@@ -172,6 +186,9 @@ export function createAdmin(host: AdminHost): EmulatorAdmin {
     setPolicy: (target, settings) => host.state().setPolicy(target, settings),
     settings(update) {
       return update ? host.updateSettings(update) : host.settings();
+    },
+    setAutoSignIn(upn) {
+      host.updateSettings({ autoSignIn: upn });
     },
   };
 }

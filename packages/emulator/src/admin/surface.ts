@@ -109,6 +109,7 @@ const settingsSchema: z.ZodType<Partial<RuntimeSettings>> = z.strictObject({
   pageSize: z.number().int().positive().optional(),
   provisioningDelaySeconds: z.number().nonnegative().optional(),
   tokenLifetimeSeconds: z.number().int().positive().optional(),
+  autoSignIn: z.string().min(1).nullable().optional(),
 });
 
 /** `POST /_emulator/scenario` takes `"demo"`, `{"scenario": <name|path|object>}`, or a scenario object. */

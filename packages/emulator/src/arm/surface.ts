@@ -245,8 +245,8 @@ export function createArmSurface(ctx: EmulatorContext): Surface {
       checkApiVersion(req, r);
       const claims = await authenticate(req, ctx);
       // Read once per request: the context's getter hands out the state of the moment (reset and
-      // scenario loads replace it).
-      const state = ctx.state;
+      // scenario loads replace it). A token for a guest tenant sees that tenant, not the home one.
+      const state = ctx.state.forTenant(claims.tid);
       const call: ArmCall = {
         req,
         ctx,

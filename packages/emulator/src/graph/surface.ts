@@ -6,7 +6,7 @@
  * Faults, latency and the request log of the outer request are the platform's (http/dispatch.ts);
  * `$batch` items get their own here.
  */
-import type { EmulatorContext } from "../context";
+import { type EmulatorContext, withState } from "../context";
 import type { EmuResponse, Surface } from "../http/types";
 import { authenticate } from "./auth";
 import { runBatch } from "./batch";
@@ -65,8 +65,11 @@ export function createGraphSurface(ctx: EmulatorContext): Surface {
       if (e instanceof GraphError) return fail(e);
       throw e;
     }
+    // A token for a guest tenant sees that tenant (read once: reset and scenario loads replace it).
+    const home = ctx.state;
+    const tenantState = home.forTenant(caller.tid);
     const call: GraphCall = {
-      ctx,
+      ctx: tenantState === home ? ctx : withState(ctx, tenantState),
       method: req.method,
       version: version as GraphVersion,
       path: m?.[2] ?? "",

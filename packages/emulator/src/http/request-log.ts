@@ -16,6 +16,10 @@ const secretKeys = new Set([
   "password",
   "authorization",
   "assertion",
+  // One-time values of the sign-in pages' forms: replaying them could finish someone's sign-in.
+  "csrf",
+  "transaction",
+  "user_code",
 ]);
 
 /** Headers worth keeping: enough to see what a client sent without recording anything secret. */

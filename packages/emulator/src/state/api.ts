@@ -161,6 +161,13 @@ export interface TenantState {
   setPolicy(target: PolicyTarget, settings: Partial<import("./model").PolicySettings>): PolicyRecord;
   /** Admin: everything, for `/_emulator/state`. */
   dump(): unknown;
+  /**
+   * The tenant a token's `tid` names: this state for the home tenant (or an id it does not know),
+   * else the guest tenant's own state — the same users and built-in roles, but no groups,
+   * subscriptions, policies, eligibilities or assignments (a scenario gives the user nothing
+   * there). Settings follow this state's; each guest tenant keeps its own requests.
+   */
+  forTenant(tenantId: string): TenantState;
 }
 
 export type { AccessId };

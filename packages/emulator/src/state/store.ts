@@ -184,6 +184,8 @@ export function createTenantState(
     return true;
   };
 
+  const guestViews = new Map<string, TenantState>();
+
   const state: TenantState = {
     tenant: s.tenant,
     guestTenants: s.guestTenants,
@@ -300,6 +302,49 @@ export function createTenantState(
         approvals: [...data.approvals.values()],
       });
     },
+
+    forTenant(tenantId) {
+      const key = tenantId.toLowerCase();
+      const guest = s.guestTenants.find((t) => t.id.toLowerCase() === key);
+      if (!guest) return state;
+      let view = guestViews.get(key);
+      if (!view) {
+        view = createTenantState(guestTenantScenario(s, guest), clock, effectiveSettings);
+        guestViews.set(key, view);
+      }
+      // Admin settings changes land on this state's settings object; the guest tenant follows them.
+      Object.assign(view.settings, effectiveSettings);
+      return view;
+    },
   };
   return state;
+}
+
+/**
+ * A tenant the scenario's users are guests in: they can sign in there, but the scenario gives
+ * them no PIM data in it, so every list comes back empty and every activation is refused as in a
+ * tenant where the user holds nothing.
+ */
+function guestTenantScenario(s: Scenario, guest: Scenario["tenant"]): Scenario {
+  return {
+    ...s,
+    name: `${s.name}:${guest.domain}`,
+    tenant: guest,
+    guestTenants: [],
+    authContexts: [],
+    caPolicies: [],
+    administrativeUnits: [],
+    directoryRoles: s.directoryRoles.filter((r) => r.isBuiltIn),
+    groups: [],
+    managementGroups: [],
+    subscriptions: [],
+    resourceGroups: [],
+    resources: [],
+    azureRoleDefinitions: s.azureRoleDefinitions.filter((r) => r.type === "BuiltInRole"),
+    policies: [],
+    eligibilities: [],
+    assignments: [],
+    activations: [],
+    settings: {},
+  };
 }

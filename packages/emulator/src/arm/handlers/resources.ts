@@ -98,6 +98,12 @@ export function getRoleDefinition(call: ArmCall, scopeRaw: string, name: string)
 
 // ---- tenants ----
 
+/**
+ * `Home` for the home tenant and for the guest tenants alike: `ProjectedBy` / `ManagedBy` are the
+ * Azure Lighthouse delegation categories (a customer tenant projecting subscriptions into the
+ * caller's tenant / the tenant managing it), not B2B guest membership. See
+ * docs/emulator-fidelity.md.
+ */
 function renderTenant(t: TenantInfo): ArmTenant {
   return {
     id: `/tenants/${t.id}`,
@@ -113,7 +119,9 @@ function renderTenant(t: TenantInfo): ArmTenant {
 
 export function listTenants(call: ArmCall): EmuResponse {
   checkQueryOptions(call, []);
-  return page(call, [call.state.tenant, ...call.state.guestTenants].map(renderTenant));
+  // The account's tenants, whichever of them the token was issued for.
+  const home = call.ctx.state;
+  return page(call, [home.tenant, ...home.guestTenants].map(renderTenant));
 }
 
 // ---- subscriptions and resource groups ----
