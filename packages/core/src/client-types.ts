@@ -1,5 +1,6 @@
 import type { Cloud } from "@pimkit/contracts";
 import type { PimCache } from "./cache";
+import type { ChildScopeOptions } from "./child-scopes";
 import type { Clock } from "./clock";
 import type { TokenCredential } from "./credential";
 import type { Logger, TraceHook } from "./logger";
@@ -17,6 +18,7 @@ import type {
   RequestListing,
   RoleKind,
   RoleListing,
+  RoleScope,
   WaitOptions,
 } from "./types";
 
@@ -51,8 +53,12 @@ export interface PimClientOptions {
   /** Sent as `User-Agent` (Node) / `x-ms-useragent`-style header; default `pimkit-core/<version>`. */
   userAgent?: string;
   retry?: RetryOptions;
-  /** ARM requests in flight at once (default 4). */
+  /** ARM writes (activation, deactivation PUTs) in flight at once (default 8). */
   armConcurrency?: number;
+  /** ARM reads (policy assignments) in flight at once (default 16). */
+  armReadConcurrency?: number;
+  /** Graph `$batch` requests in flight at once (default 8 for reads, at most 5 when they carry writes). */
+  graphBatchConcurrency?: number;
   /** Largest response body accepted, in bytes (default 16 MiB). */
   maxResponseBytes?: number;
   /** Most pages followed in one listing (default 200). */
@@ -97,11 +103,21 @@ export interface PimClient {
   /** Polls until each activation is visible (or denied, or the timeout passes). */
   waitUntilEffective(results: ActivationResult[], options?: WaitOptions): Promise<EffectiveProgress[]>;
   deactivate(roles: PimRole[], options?: DeactivateOptions): Promise<DeactivationResult[]>;
+  /**
+   * The user's requests on every plane, newest first. `pendingOnly`: only those that can still be
+   * cancelled, awaiting approval (`pendingReason: "approval"`) or granted for a future start
+   * (`pendingReason: "scheduled"`).
+   */
   listRequests(options?: {
     pendingOnly?: boolean;
     kinds?: RoleKind[];
     abortSignal?: AbortSignal;
   }): Promise<RequestListing>;
+  /**
+   * Scopes beneath an Azure role's eligible scope it can be activated at (`eligibleChildResources`),
+   * subscriptions as `/subscriptions/{id}`. A role of another plane throws `invalid_input`.
+   */
+  listEligibleChildScopes(role: PimRole, options?: ChildScopeOptions): Promise<RoleScope[]>;
   /** Cancels a pending (or scheduled) request, by request object or id. */
   cancelRequest(request: PimRequest | string, options?: CancelOptions): Promise<CancelResult>;
   /** Drops cached policies (and auth-context names) of this tenant. */

@@ -1,5 +1,6 @@
 import { listAuthContexts } from "./auth-contexts";
 import { createMemoryCache } from "./cache";
+import { listEligibleChildScopes } from "./child-scopes";
 import type { PimClient, PimClientOptions } from "./client-types";
 import { systemClock } from "./clock";
 import { type CoreContext, graphBaseOf, identity, planeScopes } from "./context";
@@ -63,7 +64,9 @@ export function createPimClient(options: PimClientOptions): PimClient {
     graphBase: graphBaseOf(cloud),
     armBase: cloud.armEndpoint.replace(/\/+$/, ""),
     maxPages: options.maxPages ?? 200,
-    armConcurrency: Math.max(1, options.armConcurrency ?? 4),
+    armConcurrency: Math.max(1, options.armConcurrency ?? 8),
+    armReadConcurrency: Math.max(1, options.armReadConcurrency ?? 16),
+    graphBatchConcurrency: Math.max(1, options.graphBatchConcurrency ?? 8),
     maxAttempts: retry.maxAttempts ?? 4,
     maxDelayMs: retry.maxDelayMs ?? 30_000,
     baseDelayMs: retry.baseDelayMs ?? 500,
@@ -84,6 +87,7 @@ export function createPimClient(options: PimClientOptions): PimClient {
     waitUntilEffective: (results, o) => waitUntilEffective(ctx, results, o),
     deactivate: (roles, o) => deactivate(ctx, roles, o),
     listRequests: (o) => listRequests(ctx, o),
+    listEligibleChildScopes: (role, o) => listEligibleChildScopes(ctx, role, o),
     cancelRequest: (r, o) => cancelRequest(ctx, r, o?.abortSignal),
     async invalidateCache() {
       const session = new AuthSession(tokens);

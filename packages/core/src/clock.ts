@@ -1,3 +1,4 @@
+import { onAbort } from "./abort";
 /** Time as the core sees it: injected so retries, waits and TTLs run on a fake clock in tests. */
 export interface Clock {
   /** Milliseconds since the epoch. */
@@ -16,16 +17,15 @@ export const systemClock: Clock = {
       }
       const timer = setTimeout(
         () => {
-          signal?.removeEventListener("abort", onAbort);
+          stop();
           resolve();
         },
         Math.max(0, ms),
       );
-      const onAbort = () => {
+      const stop = onAbort(signal, () => {
         clearTimeout(timer);
         reject(signal?.reason ?? new Error("aborted"));
-      };
-      signal?.addEventListener("abort", onAbort, { once: true });
+      });
     }),
 };
 

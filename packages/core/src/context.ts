@@ -31,7 +31,12 @@ export interface CoreContext {
   graphBase: string;
   armBase: string;
   maxPages: number;
+  /** ARM writes in flight at once. */
   armConcurrency: number;
+  /** ARM reads in flight at once. */
+  armReadConcurrency: number;
+  /** Graph `$batch` requests in flight at once (writes are held to at most 5). */
+  graphBatchConcurrency: number;
   maxAttempts: number;
   maxDelayMs: number;
   baseDelayMs: number;
@@ -86,6 +91,12 @@ export function listArm<T>(ctx: CoreContext, session: AuthSession, path: string,
   return listAll<T>(ctx.pipeline, session, armGet(ctx, path, signal), ctx.maxPages);
 }
 
+/**
+ * Batches of writes in flight at once: 5 × 20 items covers a typical bulk activation in one round
+ * trip while keeping the writes a tenant receives at once bounded.
+ */
+const maxWriteBatches = 5;
+
 export function batch(
   ctx: CoreContext,
   session: AuthSession,
@@ -98,6 +109,9 @@ export function batch(
     maxDelayMs: ctx.maxDelayMs,
     baseDelayMs: ctx.baseDelayMs,
     logger: ctx.logger,
+    concurrency: items.some((i) => i.write)
+      ? Math.min(ctx.graphBatchConcurrency, maxWriteBatches)
+      : ctx.graphBatchConcurrency,
     ...(signal ? { signal } : {}),
   });
 }

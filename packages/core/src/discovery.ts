@@ -22,8 +22,8 @@ import { isPendingApprovalStatus, type PlaneRecord, type PlaneRequest, stableId 
 import * as entra from "./planes/entra-roles";
 import * as groups from "./planes/groups";
 import { unknownRequirements } from "./policy";
-import { applyContextNames, loadContextNames, loadPolicies, policyKey } from "./policy-service";
-import type { ListRolesOptions, PimRole, PlaneProblem, RoleKind, RoleListing } from "./types";
+import { applyContextNames, cachePrefix, loadContextNames, loadPolicies, policyKey } from "./policy-service";
+import type { ActivationRequirements, ListRolesOptions, PimRole, PlaneProblem, RoleKind, RoleListing } from "./types";
 
 export const allKinds: readonly RoleKind[] = ["entraRole", "group", "azureRole"];
 
@@ -65,7 +65,7 @@ async function readGraph(
     plan.push({ name: "entraActive", path: entra.entraPaths.active(principalId), scopes: ctx.scopes.entraRoles });
     plan.push({
       name: "entraPending",
-      path: entra.entraPaths.requests(principalId, true),
+      path: entra.entraPaths.requests(principalId, "awaitingApproval"),
       scopes: ctx.scopes.entraRoles,
     });
     if (withEntraPolicies)
@@ -74,7 +74,11 @@ async function readGraph(
   if (wantGroups) {
     plan.push({ name: "groupEligible", path: groups.groupPaths.eligible(principalId), scopes: ctx.scopes.groups });
     plan.push({ name: "groupActive", path: groups.groupPaths.active(principalId), scopes: ctx.scopes.groups });
-    plan.push({ name: "groupPending", path: groups.groupPaths.requests(principalId, true), scopes: ctx.scopes.groups });
+    plan.push({
+      name: "groupPending",
+      path: groups.groupPaths.requests(principalId, "awaitingApproval"),
+      scopes: ctx.scopes.groups,
+    });
   }
   if (plan.length === 0) return {};
   const scopes = [...new Set(plan.flatMap((p) => [...p.scopes]))];
@@ -129,126 +133,35 @@ async function settle<T>(p: Promise<T[]>): Promise<Outcome<T>> {
   }
 }
 
-export interface Discovery {
+/**
+ * Turns a read's outcome into records, or into a problem for its plane and area. An abort is
+ * thrown: the caller asked for nothing more.
+ */
+function take<W, R>(
+  problems: PlaneProblem[],
+  o: Outcome<W> | undefined,
+  kind: RoleKind,
+  area: PlaneProblem["area"],
+  what: string,
+  map: (w: W) => R | undefined,
+): R[] {
+  if (!o) return [];
+  if (!o.ok) {
+    if (o.error.code === "aborted") throw o.error;
+    problems.push(problem(kind, area, o.error, what));
+    return [];
+  }
+  return o.items.map(map).filter((x): x is R => x !== undefined);
+}
+
+interface PlaneResult {
   records: PlaneRecord[];
   pending: PlaneRequest[];
   problems: PlaneProblem[];
-  principalId: string;
-  tenantId: string;
-  entraPolicies?: GraphRoleManagementPolicyAssignment[] | PimError;
-}
-
-/** Reads eligible, active and pending items of the requested planes, in parallel. */
-export async function discover(ctx: CoreContext, session: AuthSession, options: ListRolesOptions): Promise<Discovery> {
-  const kinds = options.kinds?.length ? options.kinds : allKinds;
-  const signal = options.abortSignal;
-  const firstScopes = kinds.includes("entraRole")
-    ? ctx.scopes.entraRoles
-    : kinds.includes("group")
-      ? ctx.scopes.groups
-      : ctx.scopes.arm;
-  const { principalId, tenantId } = await identity(ctx, session, firstScopes, signal);
-  const problems: PlaneProblem[] = [];
-  const records: PlaneRecord[] = [];
-  const pending: PlaneRequest[] = [];
-
-  const withPolicies = options.policies !== false;
-  let entraPoliciesCached = false;
-  if (withPolicies && kinds.includes("entraRole") && options.refresh !== true) {
-    const hit = await ctx.cache.get(`pimkit:v1:${tenantId.toLowerCase()}:policy:entra`).catch(() => undefined);
-    entraPoliciesCached = hit !== undefined && hit.expiresAt > ctx.clock.now();
-  }
-
-  const graphTask = readGraph(ctx, session, principalId, kinds, withPolicies && !entraPoliciesCached, signal);
-  const armTask = kinds.includes("azureRole")
-    ? Promise.all([
-        settle(
-          listArm<ArmResource<ArmRoleEligibilityScheduleInstanceProperties>>(
-            ctx,
-            session,
-            azure.azurePaths.eligible,
-            signal,
-          ),
-        ),
-        settle(
-          listArm<ArmResource<ArmRoleAssignmentScheduleInstanceProperties>>(
-            ctx,
-            session,
-            azure.azurePaths.active,
-            signal,
-          ),
-        ),
-        settle(
-          listArm<ArmResource<ArmRoleAssignmentScheduleRequestProperties>>(
-            ctx,
-            session,
-            azure.azurePaths.requests(principalId),
-            signal,
-          ),
-        ),
-      ])
-    : undefined;
-  const [g, a] = await Promise.all([graphTask, armTask]);
-
-  const take = <W, R>(
-    o: Outcome<W> | undefined,
-    kind: RoleKind,
-    area: PlaneProblem["area"],
-    what: string,
-    map: (w: W) => R | undefined,
-  ): R[] => {
-    if (!o) return [];
-    if (!o.ok) {
-      if (o.error.code === "aborted") throw o.error;
-      problems.push(problem(kind, area, o.error, what));
-      return [];
-    }
-    return o.items.map(map).filter((x): x is R => x !== undefined);
-  };
-
-  records.push(
-    ...take(
-      g.entraEligible,
-      "entraRole",
-      "eligible",
-      "Eligible directory roles could not be read",
-      entra.fromEligibility,
-    ),
-  );
-  records.push(
-    ...take(g.entraActive, "entraRole", "active", "Active directory roles could not be read", entra.fromAssignment),
-  );
-  pending.push(
-    ...take(
-      g.entraPending,
-      "entraRole",
-      "pending",
-      "Pending directory role requests could not be read",
-      entra.fromRequest,
-    ),
-  );
-  records.push(
-    ...take(g.groupEligible, "group", "eligible", "Eligible groups could not be read", groups.fromEligibility),
-  );
-  records.push(
-    ...take(g.groupActive, "group", "active", "Active group memberships could not be read", groups.fromAssignment),
-  );
-  pending.push(
-    ...take(g.groupPending, "group", "pending", "Pending group requests could not be read", groups.fromRequest),
-  );
-  if (a) {
-    const [el, ac, rq] = a;
-    records.push(...take(el, "azureRole", "eligible", "Eligible Azure roles could not be read", azure.fromEligibility));
-    records.push(...take(ac, "azureRole", "active", "Active Azure roles could not be read", azure.fromAssignment));
-    pending.push(
-      ...take(rq, "azureRole", "pending", "Pending Azure role requests could not be read", azure.fromRequest).filter(
-        (r) => isPendingApprovalStatus(r.status),
-      ),
-    );
-  }
-  const out: Discovery = { records, pending, problems, principalId, tenantId };
-  if (g.entraPolicies) out.entraPolicies = g.entraPolicies.ok ? g.entraPolicies.items : g.entraPolicies.error;
-  return out;
+  requirements: Map<string, ActivationRequirements>;
+  policyProblems: PlaneProblem[];
+  auNames?: Map<string, string>;
+  auProblem?: PlaneProblem;
 }
 
 /** Resolves administrative-unit names (optional permission: a refusal leaves ids shown). */
@@ -390,33 +303,212 @@ function idTail(role: PimRole): string {
   return azure.roleDefinitionGuid(t.roleDefinitionId);
 }
 
+/**
+ * Who is signed in, read from the token the Graph discovery `$batch` will use (both Graph planes'
+ * scopes at once), so the batch needs no second acquisition. When that combined token cannot be
+ * had, one plane's token does; the batch then falls back to reading each plane on its own.
+ */
+async function firstIdentity(
+  ctx: CoreContext,
+  session: AuthSession,
+  kinds: readonly RoleKind[],
+  signal?: AbortSignal,
+): Promise<{ principalId: string; tenantId: string }> {
+  const planes = [
+    ...(kinds.includes("entraRole") ? [ctx.scopes.entraRoles] : []),
+    ...(kinds.includes("group") ? [ctx.scopes.groups] : []),
+  ];
+  if (planes.length === 0) return identity(ctx, session, ctx.scopes.arm, signal);
+  try {
+    return await identity(ctx, session, [...new Set(planes.flat())], signal);
+  } catch (e) {
+    if (planes.length < 2 || !isPimError(e) || e.code !== "token_unavailable") throw e;
+    return identity(ctx, session, planes[0] ?? ctx.scopes.entraRoles, signal);
+  }
+}
+
+/**
+ * Eligible, active and pending roles with their requirements. Each plane's policies are read as
+ * soon as that plane's eligibilities are known (the Graph planes after the one discovery
+ * `$batch`, Azure after its eligibility listing), and authentication-context names as soon as a
+ * policy names a context, so the round trips of one plane overlap those of the other.
+ */
 export async function listRoles(ctx: CoreContext, options: ListRolesOptions = {}): Promise<RoleListing> {
   const session = new AuthSession(ctx.tokens);
   const signal = options.abortSignal;
-  const d = await discover(ctx, session, options);
-  const problems = [...d.problems];
+  const kinds = options.kinds?.length ? options.kinds : allKinds;
   const withPolicies = options.policies !== false;
-  const eligibleRecords = d.records.filter((r) => r.eligibility);
-  const [policies, aus] = await Promise.all([
-    withPolicies
-      ? loadPolicies(ctx, session, d.tenantId, eligibleRecords, {
-          ...(options.refresh ? { refresh: true } : {}),
-          ...(signal ? { signal } : {}),
-          ...(d.entraPolicies ? { prefetchedEntra: d.entraPolicies } : {}),
-        })
-      : Promise.resolve({ byKey: new Map<string, PimRole["requirements"]>(), problems: [] }),
-    resolveAdministrativeUnits(ctx, session, d.records, signal),
-  ]);
-  problems.push(...policies.problems);
-  if (aus.problem) problems.push(aus.problem);
-  let requirements = policies.byKey;
+  const refresh = options.refresh === true;
+  const wantAzure = kinds.includes("azureRole");
+
+  // The Azure eligibility and activation listings filter on the caller (`asTarget()`), so they
+  // need no object id and start with the first token.
+  const armEligible = wantAzure
+    ? settle(
+        listArm<ArmResource<ArmRoleEligibilityScheduleInstanceProperties>>(
+          ctx,
+          session,
+          azure.azurePaths.eligible,
+          signal,
+        ),
+      )
+    : undefined;
+  const armActive = wantAzure
+    ? settle(
+        listArm<ArmResource<ArmRoleAssignmentScheduleInstanceProperties>>(
+          ctx,
+          session,
+          azure.azurePaths.active,
+          signal,
+        ),
+      )
+    : undefined;
+
+  const { principalId, tenantId } = await firstIdentity(ctx, session, kinds, signal);
+
+  let names: ReturnType<typeof loadContextNames> | undefined;
+  const startNames = () => {
+    names ??= loadContextNames(ctx, session, tenantId, { refresh, ...(signal ? { signal } : {}) });
+    return names;
+  };
+  const policyOptions = {
+    refresh,
+    ...(signal ? { signal } : {}),
+    onRequirements: (r: ActivationRequirements) => {
+      if (r.authContext) void startNames();
+    },
+  };
+
+  const graphPart = async (): Promise<PlaneResult> => {
+    const out: PlaneResult = { records: [], pending: [], problems: [], requirements: new Map(), policyProblems: [] };
+    if (!kinds.includes("entraRole") && !kinds.includes("group")) return out;
+    let entraPoliciesCached = false;
+    if (withPolicies && kinds.includes("entraRole") && !refresh) {
+      const hit = await ctx.cache.get(`${cachePrefix(tenantId)}policy:entra`).catch(() => undefined);
+      entraPoliciesCached = hit !== undefined && hit.expiresAt > ctx.clock.now();
+    }
+    const g = await readGraph(ctx, session, principalId, kinds, withPolicies && !entraPoliciesCached, signal);
+    const p = out.problems;
+    out.records.push(
+      ...take(
+        p,
+        g.entraEligible,
+        "entraRole",
+        "eligible",
+        "Eligible directory roles could not be read",
+        entra.fromEligibility,
+      ),
+      ...take(
+        p,
+        g.entraActive,
+        "entraRole",
+        "active",
+        "Active directory roles could not be read",
+        entra.fromAssignment,
+      ),
+    );
+    out.pending.push(
+      ...take(
+        p,
+        g.entraPending,
+        "entraRole",
+        "pending",
+        "Pending directory role requests could not be read",
+        entra.fromRequest,
+      ),
+    );
+    out.records.push(
+      ...take(p, g.groupEligible, "group", "eligible", "Eligible groups could not be read", groups.fromEligibility),
+      ...take(p, g.groupActive, "group", "active", "Active group memberships could not be read", groups.fromAssignment),
+    );
+    out.pending.push(
+      ...take(p, g.groupPending, "group", "pending", "Pending group requests could not be read", groups.fromRequest),
+    );
+    const prefetchedEntra = g.entraPolicies
+      ? g.entraPolicies.ok
+        ? g.entraPolicies.items
+        : g.entraPolicies.error
+      : undefined;
+    const [policies, aus] = await Promise.all([
+      withPolicies
+        ? loadPolicies(
+            ctx,
+            session,
+            tenantId,
+            out.records.filter((r) => r.eligibility),
+            { ...policyOptions, ...(prefetchedEntra ? { prefetchedEntra } : {}) },
+          )
+        : undefined,
+      resolveAdministrativeUnits(ctx, session, out.records, signal),
+    ]);
+    if (policies) {
+      out.requirements = policies.byKey;
+      out.policyProblems = policies.problems;
+    }
+    out.auNames = aus.names;
+    if (aus.problem) out.auProblem = aus.problem;
+    return out;
+  };
+
+  const armPart = async (): Promise<PlaneResult> => {
+    const out: PlaneResult = { records: [], pending: [], problems: [], requirements: new Map(), policyProblems: [] };
+    if (!wantAzure) return out;
+    const requests = settle(
+      listArm<ArmResource<ArmRoleAssignmentScheduleRequestProperties>>(
+        ctx,
+        session,
+        azure.azurePaths.requests(principalId),
+        signal,
+      ),
+    );
+    const eligibleProblems: PlaneProblem[] = [];
+    const withRequirements = (async () => {
+      const records = take(
+        eligibleProblems,
+        await armEligible,
+        "azureRole",
+        "eligible",
+        "Eligible Azure roles could not be read",
+        azure.fromEligibility,
+      );
+      const policies = withPolicies ? await loadPolicies(ctx, session, tenantId, records, policyOptions) : undefined;
+      return { records, policies };
+    })();
+    const [el, ac, rq] = await Promise.all([withRequirements, armActive, requests]);
+    out.problems.push(...eligibleProblems);
+    out.records.push(...el.records);
+    out.records.push(
+      ...take(out.problems, ac, "azureRole", "active", "Active Azure roles could not be read", azure.fromAssignment),
+    );
+    out.pending.push(
+      ...take(
+        out.problems,
+        rq,
+        "azureRole",
+        "pending",
+        "Pending Azure role requests could not be read",
+        azure.fromRequest,
+      ).filter((r) => isPendingApprovalStatus(r.status)),
+    );
+    if (el.policies) {
+      out.requirements = el.policies.byKey;
+      out.policyProblems = el.policies.problems;
+    }
+    return out;
+  };
+
+  const [g, a] = await Promise.all([graphPart(), armPart()]);
+  const problems = [...g.problems, ...a.problems, ...g.policyProblems, ...a.policyProblems];
+  if (g.auProblem) problems.push(g.auProblem);
+  let requirements = new Map([...g.requirements, ...a.requirements]);
   if ([...requirements.values()].some((r) => r.authContext)) {
-    const names = await loadContextNames(ctx, session, d.tenantId, {
-      ...(options.refresh ? { refresh: true } : {}),
-      ...(signal ? { signal } : {}),
-    });
-    if (names.problem) problems.push(names.problem);
-    requirements = applyContextNames(requirements, names.names);
+    const loaded = await startNames();
+    if (loaded.problem) problems.push(loaded.problem);
+    requirements = applyContextNames(requirements, loaded.names);
   }
-  return { roles: assemble(d.records, d.pending, requirements, aus.names), problems, principalId: d.principalId };
+  return {
+    roles: assemble([...g.records, ...a.records], [...g.pending, ...a.pending], requirements, g.auNames ?? new Map()),
+    problems,
+    principalId,
+  };
 }

@@ -29,6 +29,7 @@ export const pimErrorCodes = [
   "step_up_failed",
   "mfa_required",
   // input and planning
+  "invalid_input",
   "invalid_duration",
   "invalid_start",
   "start_in_past",

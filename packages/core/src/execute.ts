@@ -7,6 +7,7 @@ import type {
   GraphRoleAssignmentScheduleRequest,
 } from "@pimkit/contracts";
 import { buildAcrsClaims } from "./claims";
+import { createLimiter } from "./concurrency";
 import { armUrl, batch, type CoreContext, identity, listArm, listGraph } from "./context";
 import { isPimError, PimError, toErrorInfo } from "./errors";
 import type { BatchItem, BatchItemResult, BatchOutcome } from "./http/batch";
@@ -17,7 +18,6 @@ import { upstreamToError } from "./http/upstream";
 import * as azure from "./planes/azure-roles";
 import * as entra from "./planes/entra-roles";
 import * as groups from "./planes/groups";
-import { mapLimit } from "./policy-service";
 import type {
   ActivationOutcome,
   ActivationPlan,
@@ -184,7 +184,7 @@ async function graphReconcileActivation(
         await listGraph<GraphRoleAssignmentScheduleRequest>(
           ctx,
           session,
-          entra.entraPaths.requests(principalId, false),
+          entra.entraPaths.requests(principalId, "all"),
           ctx.scopes.entraRoles,
           signal,
         )
@@ -193,7 +193,7 @@ async function graphReconcileActivation(
         await listGraph<GraphGroupAssignmentScheduleRequest>(
           ctx,
           session,
-          groups.groupPaths.requests(principalId, false),
+          groups.groupPaths.requests(principalId, "all"),
           ctx.scopes.groups,
           signal,
         )
@@ -276,32 +276,45 @@ export async function executeActivation(
     else graphIdx.push(i);
   });
 
-  const graphScopes = [
-    ...new Set([
-      ...(graphIdx.some((i) => plan.items[i]?.role.kind === "entraRole") ? ctx.scopes.entraRoles : []),
-      ...(graphIdx.some((i) => plan.items[i]?.role.kind === "group") ? ctx.scopes.groups : []),
-    ]),
-  ];
+  const scopesOf = (idx: readonly number[]): readonly string[] => {
+    const graph = idx.filter((i) => plan.items[i]?.role.target.kind !== "azureRole");
+    if (graph.length === 0) return ctx.scopes.arm;
+    return [
+      ...new Set([
+        ...(graph.some((i) => plan.items[i]?.role.kind === "entraRole") ? ctx.scopes.entraRoles : []),
+        ...(graph.some((i) => plan.items[i]?.role.kind === "group") ? ctx.scopes.groups : []),
+      ]),
+    ];
+  };
+  const toSend = [...graphIdx, ...armIdx];
 
   let principalId: string;
   try {
-    ({ principalId } = await identity(ctx, session, graphIdx.length ? graphScopes : ctx.scopes.arm, signal));
-    // Proactive step-up: one acquisition that carries every context the selected roles need.
-    const claims = dryRun ? undefined : buildAcrsClaims(plan.authContexts);
-    if (claims && graphIdx.length + armIdx.length > 0) {
-      await session.proactive(claims, graphIdx.length ? graphScopes : ctx.scopes.arm, signal);
-    }
+    ({ principalId } = await identity(ctx, session, scopesOf(toSend), signal));
   } catch (e) {
-    for (const i of [...graphIdx, ...armIdx]) {
+    for (const i of toSend) {
       const item = plan.items[i];
       if (item) emit(i, failed(item, e));
     }
     return results.filter((r): r is ActivationResult => r !== undefined);
   }
 
-  const graphTask = async () => {
-    if (graphIdx.length === 0) return;
-    const batchItems: BatchItem[] = graphIdx.map((i) => {
+  // One acquisition carries every context the selected roles need (proactive step-up). Roles
+  // whose policy names no context go out while it runs; those that need one, and those whose
+  // policy is unknown, wait for it.
+  const claims = dryRun || toSend.length === 0 ? undefined : buildAcrsClaims(plan.authContexts);
+  const waitsForStepUp = (i: number) => {
+    if (claims === undefined) return false;
+    if (options.stepUpBeforeWrites === true) return true;
+    const req = plan.items[i]?.role.requirements;
+    return !req?.known || req.authContext !== null;
+  };
+  const now = toSend.filter((i) => !waitsForStepUp(i));
+  const later = toSend.filter(waitsForStepUp);
+
+  const graphPart = async (idx: number[]) => {
+    if (idx.length === 0) return;
+    const batchItems: BatchItem[] = idx.map((i) => {
       const item = plan.items[i] as PlannedActivation;
       const t = item.role.target;
       const common = {
@@ -343,11 +356,11 @@ export async function executeActivation(
     try {
       outcomes = await batch(ctx, session, batchItems, signal);
     } catch (e) {
-      for (const i of graphIdx) emit(i, failed(plan.items[i] as PlannedActivation, e));
+      for (const i of idx) emit(i, failed(plan.items[i] as PlannedActivation, e));
       return;
     }
     outcomes.forEach((o, k) => {
-      const i = graphIdx[k] ?? -1;
+      const i = idx[k] ?? -1;
       const item = plan.items[i];
       if (!item) return;
       if (!o.ok) {
@@ -373,26 +386,46 @@ export async function executeActivation(
     });
   };
 
-  const armTask = async () => {
-    await mapLimit(armIdx, ctx.armConcurrency, async (i) => {
-      const item = plan.items[i] as PlannedActivation;
-      try {
-        emit(i, await armActivate(ctx, session, principalId, item, dryRun, signal));
-      } catch (e) {
-        if (dryRun && isPimError(e) && e.code === "auth_context_not_satisfied") {
-          emit(i, {
-            ...baseResult(item),
-            outcome: "would-activate",
-            advice: advice.authContext(item.role.requirements.authContext?.id),
-          });
-          return;
-        }
-        emit(i, failed(item, e));
-      }
-    });
+  // ARM writes sent before and after the step-up share one bound.
+  const armSlot = createLimiter(ctx.armConcurrency);
+  const armPart = (idx: number[]) =>
+    Promise.all(
+      idx.map((i) =>
+        armSlot(async () => {
+          const item = plan.items[i] as PlannedActivation;
+          try {
+            emit(i, await armActivate(ctx, session, principalId, item, dryRun, signal));
+          } catch (e) {
+            if (dryRun && isPimError(e) && e.code === "auth_context_not_satisfied") {
+              emit(i, {
+                ...baseResult(item),
+                outcome: "would-activate",
+                advice: advice.authContext(item.role.requirements.authContext?.id),
+              });
+              return;
+            }
+            emit(i, failed(item, e));
+          }
+        }),
+      ),
+    );
+
+  const send = async (idx: number[]) => {
+    const isArm = (i: number) => plan.items[i]?.role.target.kind === "azureRole";
+    await Promise.all([graphPart(idx.filter((i) => !isArm(i))), armPart(idx.filter(isArm))]);
+  };
+  const afterStepUp = async () => {
+    if (later.length === 0 || claims === undefined) return;
+    try {
+      await session.proactive(claims, scopesOf(later), signal);
+    } catch (e) {
+      for (const i of later) emit(i, failed(plan.items[i] as PlannedActivation, e));
+      return;
+    }
+    await send(later);
   };
 
-  await Promise.all([graphTask(), armTask()]);
+  await Promise.all([send(now), afterStepUp()]);
   return results.map(
     (r, i) => r ?? failed(plan.items[i] as PlannedActivation, new PimError("upstream_error", "No outcome.")),
   );

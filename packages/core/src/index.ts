@@ -5,6 +5,7 @@
  */
 export type { CacheEntry, PimCache } from "./cache";
 export { createMemoryCache, policyCacheTtlMs } from "./cache";
+export type { ChildScopeOptions } from "./child-scopes";
 export type { WwwAuthenticateChallenge } from "./claims";
 export { buildAcrsClaims, mergeClaims, parseClaimsChallenge, parseWwwAuthenticate } from "./claims";
 export { createPimClient } from "./client";

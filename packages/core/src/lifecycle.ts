@@ -5,6 +5,7 @@ import type {
   GraphRoleAssignmentScheduleRequest,
 } from "@pimkit/contracts";
 import type { CancelResult } from "./client-types";
+import { mapLimit } from "./concurrency";
 import { armUrl, batch, batchList, type CoreContext, graphUrl, identity, listArm } from "./context";
 import { allKinds, roleIdOf } from "./discovery";
 import { isPimError, PimError, toErrorInfo } from "./errors";
@@ -13,10 +14,9 @@ import { recordHeaders } from "./http/retry-after";
 import { AuthSession } from "./http/tokens";
 import { upstreamToError } from "./http/upstream";
 import * as azure from "./planes/azure-roles";
-import { isPendingApprovalStatus, type PlaneRequest } from "./planes/common";
+import { type PlaneRequest, pendingReasonOf } from "./planes/common";
 import * as entra from "./planes/entra-roles";
 import * as groups from "./planes/groups";
-import { mapLimit } from "./policy-service";
 import type {
   ActivationResult,
   DeactivationResult,
@@ -30,7 +30,8 @@ import type {
   WaitOptions,
 } from "./types";
 
-function toPimRequest(p: PlaneRequest): PimRequest {
+function toPimRequest(p: PlaneRequest, now: number): PimRequest {
+  const pendingReason = pendingReasonOf(p, now);
   return {
     requestId: p.requestId,
     kind: p.kind,
@@ -40,7 +41,8 @@ function toPimRequest(p: PlaneRequest): PimRequest {
     scope: p.scope,
     action: p.action,
     status: p.status,
-    pending: isPendingApprovalStatus(p.status),
+    pending: pendingReason !== null,
+    pendingReason,
     createdAt: p.createdAt,
     start: p.start,
     duration: p.duration,
@@ -70,14 +72,14 @@ export async function listRequests(
   if (kinds.includes("entraRole")) {
     graphPaths.push({
       kind: "entraRole",
-      path: entra.entraPaths.requests(principalId, pendingOnly),
+      path: entra.entraPaths.requests(principalId, pendingOnly ? "open" : "all"),
       scopes: ctx.scopes.entraRoles,
     });
   }
   if (kinds.includes("group")) {
     graphPaths.push({
       kind: "group",
-      path: groups.groupPaths.requests(principalId, pendingOnly),
+      path: groups.groupPaths.requests(principalId, pendingOnly ? "open" : "all"),
       scopes: ctx.scopes.groups,
     });
   }
@@ -132,8 +134,9 @@ export async function listRequests(
     }
   };
   await Promise.all([graphTask(), armTask()]);
+  const now = ctx.clock.now();
   const requests = out
-    .map(toPimRequest)
+    .map((p) => toPimRequest(p, now))
     .filter((r) => !pendingOnly || r.pending)
     .sort((a, b) => (b.createdAt ?? "").localeCompare(a.createdAt ?? ""));
   return { requests, problems };

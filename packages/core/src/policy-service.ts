@@ -1,5 +1,6 @@
 import type { GraphAuthenticationContextClassReference, GraphRoleManagementPolicyAssignment } from "@pimkit/contracts";
 import { policyCacheTtlMs } from "./cache";
+import { mapLimit } from "./concurrency";
 import { armUrl, batchList, type CoreContext, graphGet, listArm } from "./context";
 import { isPimError, PimError } from "./errors";
 import { listAll } from "./http/paging";
@@ -77,10 +78,22 @@ export async function loadPolicies(
   session: AuthSession,
   tenantId: string,
   records: PlaneRecord[],
-  opts: { refresh?: boolean; signal?: AbortSignal; prefetchedEntra?: GraphRoleManagementPolicyAssignment[] | PimError },
+  opts: {
+    refresh?: boolean;
+    signal?: AbortSignal;
+    prefetchedEntra?: GraphRoleManagementPolicyAssignment[] | PimError;
+    /** Told of each requirement as it becomes known (to start dependent reads early). */
+    onRequirements?: (req: ActivationRequirements) => void;
+  },
 ): Promise<Loaded> {
   const prefix = cachePrefix(tenantId);
-  const byKey = new Map<string, ActivationRequirements>();
+  const found = new Map<string, ActivationRequirements>();
+  const byKey = {
+    set(key: string, req: ActivationRequirements) {
+      found.set(key, req);
+      if (req.known) opts.onRequirements?.(req);
+    },
+  };
   const problems: PlaneProblem[] = [];
   const refresh = opts.refresh === true;
   const signal = opts.signal;
@@ -129,8 +142,9 @@ export async function loadPolicies(
 
   const groupTask = async () => {
     const missing: [string, PlaneRecord][] = [];
-    for (const [key, r] of groups) {
-      const hit = await cached(ctx, `${prefix}policy:${key}`, refresh);
+    const hits = await Promise.all(groups.map(([key]) => cached(ctx, `${prefix}policy:${key}`, refresh)));
+    for (const [i, [key, r]] of groups.entries()) {
+      const hit = hits[i];
       if (isRequirements(hit)) byKey.set(key, hit);
       else missing.push([key, r]);
     }
@@ -192,12 +206,12 @@ export async function loadPolicies(
         byKey.set(key, unknownRequirements);
       }
     };
-    await mapLimit(azure, ctx.armConcurrency, one);
+    await mapLimit(azure, ctx.armReadConcurrency, one);
     if (failed) problems.push({ ...failed, message: `${failed.message} (${failures} of ${azure.length})` });
   };
 
   await Promise.all([entraTask(), groupTask(), azureTask()]);
-  return { byKey, problems };
+  return { byKey: found, problems };
 }
 
 interface ArmPolicyAssignmentWire {
@@ -297,24 +311,5 @@ export function applyContextNames(
 ): Map<string, ActivationRequirements> {
   const out = new Map<string, ActivationRequirements>();
   for (const [k, v] of byKey) out.set(k, withContextNames(v, names));
-  return out;
-}
-
-/** Runs `fn` over `items` with at most `limit` in flight. */
-export async function mapLimit<T, R>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T, index: number) => Promise<R>,
-): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    for (;;) {
-      const i = next++;
-      if (i >= items.length) return;
-      out[i] = await fn(items[i] as T, i);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), items.length) }, worker));
   return out;
 }

@@ -211,6 +211,12 @@ export interface ActivationResult {
 export interface ExecuteOptions {
   dryRun?: boolean;
   abortSignal?: AbortSignal;
+  /**
+   * Send nothing until the step-up for the plan's authentication contexts has completed. By
+   * default roles that need no context are sent while it runs; a caller whose step-up may leave
+   * the process or page (a redirect) sets this so no write is in flight when it does.
+   */
+  stepUpBeforeWrites?: boolean;
   /** Called once per role as its outcome becomes known. */
   onResult?: (result: ActivationResult) => void;
 }
@@ -248,6 +254,8 @@ export interface DeactivationResult {
 
 export type RequestAction = "activate" | "deactivate" | "extend" | "renew" | "other";
 
+export type PendingReason = "approval" | "scheduled";
+
 export interface PimRequest {
   /** Graph request id or ARM request name (GUID). */
   requestId: string;
@@ -260,7 +268,10 @@ export interface PimRequest {
   action: RequestAction;
   /** Upstream status, PascalCase (`PendingApproval`, `Provisioned`, `Granted`, `Canceled`, …). */
   status: string;
+  /** Still open, so it can be cancelled: awaiting approval, or granted with a start in the future. */
   pending: boolean;
+  /** Why it is open: `approval` (an approver or evaluation) or `scheduled` (future start); null when not pending. */
+  pendingReason: PendingReason | null;
   createdAt: string | null;
   start: string | null;
   duration: string | null;

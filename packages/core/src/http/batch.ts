@@ -1,5 +1,6 @@
 import { graphBatchLimit } from "@pimkit/contracts";
 import { mergeClaims, parseClaimsChallenge } from "../claims";
+import { mapLimit } from "../concurrency";
 import { isPimError, PimError } from "../errors";
 import type { Logger } from "../logger";
 import type { Pipeline } from "./pipeline";
@@ -71,6 +72,8 @@ export async function graphBatch(
       break;
     }
     const next: Pending[] = [];
+    // The claims this round's items are sent with (a step-up finished meanwhile covers them).
+    const sentWith = session.claims;
     let waitMs = 0;
     let throttled = false;
     const challenges: string[] = [];
@@ -227,17 +230,15 @@ export async function graphBatch(
       requeue(p);
     };
 
-    const concurrency = Math.max(1, opts.concurrency ?? 4);
-    for (let i = 0; i < chunks.length; i += concurrency) {
-      await Promise.all(chunks.slice(i, i + concurrency).map(runChunk));
-    }
+    // A pool, not waves: a slow batch never holds back the start of the next one.
+    await mapLimit(chunks, Math.max(1, opts.concurrency ?? 4), runChunk);
 
     if (challenges.length > 0) {
       try {
         // One acquisition for every challenged item, whatever contexts they named.
         let merged: string | undefined;
         for (const c of challenges) merged = merged === undefined ? c : mergeTwo(merged, c);
-        if (merged !== undefined) await session.react(merged, [...challengeScopes], opts.signal);
+        if (merged !== undefined) await session.react(merged, [...challengeScopes], opts.signal, sentWith);
       } catch (e) {
         const err = isPimError(e) ? e : new PimError("step_up_failed", "The additional sign-in did not complete.");
         for (const p of next)

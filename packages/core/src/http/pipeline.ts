@@ -1,4 +1,5 @@
 import type { Cloud } from "@pimkit/contracts";
+import { onAbort } from "../abort";
 import { parseClaimsChallenge } from "../claims";
 import type { Clock } from "../clock";
 import { isAbortError, isPimError, PimError } from "../errors";
@@ -135,7 +136,7 @@ export class Pipeline {
           }
           steppedUp = true;
           this.cfg.logger.log("info", "step-up", { status, plane: spec.plane, step: "bearer-auth" });
-          await session.react(claimsWanted, spec.scopes, spec.signal);
+          await session.react(claimsWanted, spec.scopes, spec.signal, claims);
           continue;
         }
       }
@@ -282,8 +283,7 @@ export class Pipeline {
       headers["Content-Type"] = "application/json";
     }
     const controller = new AbortController();
-    const onOuterAbort = () => controller.abort(spec.signal?.reason);
-    spec.signal?.addEventListener("abort", onOuterAbort, { once: true });
+    const stopListening = onAbort(spec.signal, () => controller.abort(spec.signal?.reason));
     let timedOut = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
     // Per-attempt timeout on real time: a hung connection must end even when the clock is fake.
@@ -353,7 +353,7 @@ export class Pipeline {
       throw err;
     } finally {
       if (timer !== undefined) clearTimeout(timer);
-      spec.signal?.removeEventListener("abort", onOuterAbort);
+      stopListening();
     }
   }
 }

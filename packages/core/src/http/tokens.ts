@@ -9,6 +9,8 @@ export type TokenPlane = "graph" | "arm";
 interface CachedToken {
   token: string;
   expiresAt: number;
+  scopes: ReadonlySet<string>;
+  claims: string | undefined;
 }
 
 /** Refresh this long before expiry so a long batch never starts with a token about to lapse. */
@@ -36,7 +38,7 @@ export class TokenProvider {
   ): Promise<string> {
     const key = cacheKey(scopes, claims);
     if (!fresh) {
-      const hit = this.cache.get(key);
+      const hit = this.cache.get(key) ?? this.covering(scopes, claims);
       if (hit && hit.expiresAt - refreshMarginMs > this.clock.now()) return hit.token;
       const pending = this.inflight.get(key);
       if (pending) return pending;
@@ -78,14 +80,36 @@ export class TokenProvider {
         "No sign-in token is available; sign in first.",
       );
     }
-    this.cache.set(key, { token: result.token, expiresAt: result.expiresOnTimestamp });
+    this.cache.set(key, {
+      token: result.token,
+      expiresAt: result.expiresOnTimestamp,
+      scopes: new Set(scopes),
+      claims,
+    });
     this.lastIdentity = { ...this.lastIdentity, ...decodeIdentity(result.token) };
     return result.token;
   }
 
-  /** Forgets a token the service refused (expired mid-batch, revoked). */
+  /**
+   * A live token acquired for more scopes of the same resource and the same claims: it is good
+   * for any subset (scopes carry their resource), so asking the credential again would only cost
+   * a round trip.
+   */
+  private covering(scopes: readonly string[], claims: string | undefined): CachedToken | undefined {
+    const now = this.clock.now();
+    for (const t of this.cache.values()) {
+      if (t.claims !== claims || t.expiresAt - refreshMarginMs <= now) continue;
+      if (scopes.every((s) => t.scopes.has(s))) return t;
+    }
+    return undefined;
+  }
+
+  /** Forgets a token the service refused (expired mid-batch, revoked), and any that covered these scopes with it. */
   invalidate(scopes: readonly string[], claims: string | undefined): void {
+    const refused = this.cache.get(cacheKey(scopes, claims)) ?? this.covering(scopes, claims);
     this.cache.delete(cacheKey(scopes, claims));
+    if (!refused) return;
+    for (const [k, t] of this.cache) if (t.token === refused.token) this.cache.delete(k);
   }
 
   identity(): { oid?: string; tid?: string } {
@@ -125,6 +149,7 @@ export function decodeIdentity(token: string): { oid?: string; tid?: string } {
 export class AuthSession {
   private current: string | undefined;
   private readonly stepUps = new Map<string, Promise<void>>();
+  private proactiveStepUp: Promise<void> | undefined;
   /** Interactive-capable acquisitions made by this session (proactive + reactive). */
   stepUpCount = 0;
 
@@ -139,16 +164,36 @@ export class AuthSession {
     return this.current;
   }
 
-  /** Proactive step-up: one acquisition carrying every context, for the plane first used. */
-  async proactive(claims: string, scopes: readonly string[], signal?: AbortSignal): Promise<void> {
-    this.current = mergeClaims(this.current, claims);
-    this.stepUpCount++;
-    await this.tokens.get(scopes, this.current, signal, true);
+  /**
+   * Proactive step-up: one acquisition carrying every context, for the plane first used. The
+   * session's claims change only once it has succeeded, so requests already under way (roles
+   * that need no context) keep their tokens and are not held up by the sign-in.
+   */
+  proactive(claims: string, scopes: readonly string[], signal?: AbortSignal): Promise<void> {
+    const target = mergeClaims(this.current, claims) ?? claims;
+    const p = (async () => {
+      this.stepUpCount++;
+      await this.tokens.get(scopes, target, signal, true);
+      this.current = target;
+    })();
+    this.proactiveStepUp = p;
+    return p;
   }
 
-  /** Reactive step-up for a challenge; resolves once a token with the merged claims is held. */
-  async react(challengeClaims: string, scopes: readonly string[], signal?: AbortSignal): Promise<void> {
+  /**
+   * Reactive step-up for a challenge; resolves once a token with the merged claims is held.
+   * `sentWith` is the claims the refused request carried: a challenge that a step-up made in the
+   * meantime already covers costs no new sign-in, only the resend.
+   */
+  async react(
+    challengeClaims: string,
+    scopes: readonly string[],
+    signal?: AbortSignal,
+    sentWith?: string,
+  ): Promise<void> {
+    if (this.proactiveStepUp) await this.proactiveStepUp.catch(() => undefined);
     const merged = mergeClaims(this.current, challengeClaims) ?? challengeClaims;
+    if (this.current !== undefined && merged === this.current && sentWith !== this.current) return;
     const existing = this.stepUps.get(merged);
     if (existing) return existing;
     const p = (async () => {

@@ -42,7 +42,13 @@ export const azurePaths = {
     })}`,
   /** `policyId` is a full resource path. */
   policy: (policyId: string) => `${policyId}?${v}`,
-  eligibleChildren: (scope: string) => `${trimScope(scope)}${provider}/eligibleChildResources?${v}`,
+  /** `resourceTypes` are OR-ed, as the API's `$filter` description shows (`resourceType eq 'a' or resourceType eq 'b'`). */
+  eligibleChildren: (scope: string, resourceTypes: readonly string[] = []) =>
+    `${trimScope(scope)}${provider}/eligibleChildResources?${v}${
+      resourceTypes.length
+        ? `&${q({ $filter: resourceTypes.map((t) => `resourceType eq ${odataString(t)}`).join(" or ") })}`
+        : ""
+    }`,
 };
 
 function trimScope(scope: string): string {
@@ -190,7 +196,8 @@ export function scopeFromResourceId(id: string | undefined): string | undefined 
 }
 
 export function fromChildResource(w: ArmEligibleChildResource): RoleScope {
-  return scopeOf(w.id, { displayName: w.name, type: w.type });
+  const id = normalizeScope(w.id);
+  return scopeOf(id, { displayName: w.name || (id.split("/").pop() ?? id), type: w.type });
 }
 
 export interface AzureRequestInput {

@@ -59,6 +59,44 @@ export function isPendingApprovalStatus(status: string): boolean {
   return pendingStatuses.has(status.toLowerCase());
 }
 
+/** Statuses of a request whose schedule is being or has been created but has not started. */
+const scheduleStatuses = new Set(["granted", "schedulecreated", "pendingschedulecreation", "pendingscheduledcreation"]);
+
+/**
+ * Why a request is still open: `approval` (waiting for an approver or an evaluation) or
+ * `scheduled` (granted, with a start still in the future; the service cancels those too). A
+ * `Granted` request whose start has passed is being provisioned, not waiting: null.
+ */
+export function pendingReasonOf(
+  r: Pick<PlaneRequest, "status" | "start" | "action">,
+  now: number,
+): "approval" | "scheduled" | null {
+  const s = r.status.toLowerCase();
+  if (scheduleStatuses.has(s)) {
+    if (r.action === "deactivate") return null;
+    if (s === "pendingschedulecreation" || s === "pendingscheduledcreation") return "scheduled";
+    const start = r.start ? Date.parse(r.start) : Number.NaN;
+    return !Number.isNaN(start) && start > now ? "scheduled" : null;
+  }
+  return isPendingApprovalStatus(s) ? "approval" : null;
+}
+
+/**
+ * Which of a user's requests a listing asks the service for: all of them, only those awaiting
+ * approval, or every open one (awaiting approval or granted and not yet started). Graph filters on
+ * `status` server-side; the open form adds the statuses a scheduled activation has.
+ */
+export type RequestFilter = "all" | "awaitingApproval" | "open";
+
+export function requestStatusFilter(filter: RequestFilter): string {
+  if (filter === "awaitingApproval") return " and status eq 'PendingApproval'";
+  if (filter === "open") {
+    const statuses = ["PendingApproval", "PendingAdminDecision", "Granted", "PendingScheduleCreation"];
+    return ` and (${statuses.map((st) => `status eq ${odataString(st)}`).join(" or ")})`;
+  }
+  return "";
+}
+
 export function memberTypeOf(v: string | null | undefined): "direct" | "group" | "inherited" | null {
   const t = (v ?? "").toLowerCase();
   return t === "direct" || t === "group" || t === "inherited" ? t : null;

@@ -16,7 +16,9 @@ import {
   odataString,
   type PlaneRecord,
   type PlaneRequest,
+  type RequestFilter,
   requestActionOf,
+  requestStatusFilter,
 } from "./common";
 
 const base = "/roleManagement/directory";
@@ -32,9 +34,9 @@ export const entraPaths = {
       $filter: `principalId eq ${odataString(principalId)}`,
       $expand: "roleDefinition",
     })}`,
-  requests: (principalId: string, pendingOnly: boolean) =>
+  requests: (principalId: string, filter: RequestFilter) =>
     `${base}/roleAssignmentScheduleRequests${odataQuery({
-      $filter: `principalId eq ${odataString(principalId)}${pendingOnly ? " and status eq 'PendingApproval'" : ""}`,
+      $filter: `principalId eq ${odataString(principalId)}${requestStatusFilter(filter)}`,
       $expand: "roleDefinition",
     })}`,
   submit: `${base}/roleAssignmentScheduleRequests`,

@@ -17,7 +17,9 @@ import {
   odataString,
   type PlaneRecord,
   type PlaneRequest,
+  type RequestFilter,
   requestActionOf,
+  requestStatusFilter,
 } from "./common";
 
 const base = "/identityGovernance/privilegedAccess/group";
@@ -33,9 +35,9 @@ export const groupPaths = {
       $filter: `principalId eq ${odataString(principalId)}`,
       $expand: "group",
     })}`,
-  requests: (principalId: string, pendingOnly: boolean) =>
+  requests: (principalId: string, filter: RequestFilter) =>
     `${base}/assignmentScheduleRequests${odataQuery({
-      $filter: `principalId eq ${odataString(principalId)}${pendingOnly ? " and status eq 'PendingApproval'" : ""}`,
+      $filter: `principalId eq ${odataString(principalId)}${requestStatusFilter(filter)}`,
       $expand: "group",
     })}`,
   submit: `${base}/assignmentScheduleRequests`,

@@ -1,6 +1,7 @@
+import { createEmulatorCredential } from "@pimkit/testkit";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import type { EffectiveProgress } from "../../src/index";
-import { byName, closeShared, type Harness, harness } from "./harness";
+import { createPimClient, type EffectiveProgress } from "../../src/index";
+import { admin, byName, closeShared, type Harness, harness } from "./harness";
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -105,6 +106,67 @@ describe("request lifecycle", () => {
     await expect(h.client.cancelRequest("00000000-0000-0000-0000-000000000000")).rejects.toMatchObject({
       code: "unknown_request",
     });
+  });
+});
+
+describe("open requests: approval and scheduled", () => {
+  it("pendingOnly lists scheduled activations of every plane (reason scheduled) next to approvals, and they cancel", async () => {
+    h = await harness();
+    const { roles } = await h.client.listRoles();
+    const input = { justification: "maintenance window", ticket: { system: "SN", number: "42" } };
+    const start = new Date(Date.now() + 2 * 3_600_000).toISOString();
+    const scheduled = await h.client.activate(
+      [byName(roles, "Global Reader"), byName(roles, "PIM-Tier0-Operators", "member"), byName(roles, "Contributor")],
+      { ...input, start, duration: "PT1H" },
+    );
+    expect(scheduled.map((r) => r.outcome)).toEqual(["scheduled", "scheduled", "scheduled"]);
+    const [approval] = await h.client.activate([byName(roles, "Privileged Role Administrator")], input);
+    const [now] = await h.client.activate([byName(roles, "Reports Reader")], input);
+    expect([approval?.outcome, now?.outcome]).toEqual(["pending", "activated"]);
+
+    const open = await h.client.listRequests({ pendingOnly: true });
+    expect(open.problems).toEqual([]);
+    const reasonOf = (id: string | null | undefined) => {
+      const found = open.requests.filter((r) => r.requestId === id);
+      expect(found).toHaveLength(1);
+      return [found[0]?.kind, found[0]?.status, found[0]?.pending, found[0]?.pendingReason];
+    };
+    expect(scheduled.map((r) => reasonOf(r.requestId))).toEqual([
+      ["entraRole", "Granted", true, "scheduled"],
+      ["group", "Granted", true, "scheduled"],
+      ["azureRole", "Granted", true, "scheduled"],
+    ]);
+    expect(reasonOf(approval?.requestId)).toEqual(["entraRole", "PendingApproval", true, "approval"]);
+    expect(open.requests.some((r) => r.requestId === now?.requestId)).toBe(false);
+    // The full listing says the same about each request, and the provisioned one is not open.
+    const all = await h.client.listRequests();
+    expect(all.requests.find((r) => r.requestId === now?.requestId)).toMatchObject({
+      pending: false,
+      pendingReason: null,
+    });
+    expect(all.requests.find((r) => r.requestId === scheduled[1]?.requestId)?.pendingReason).toBe("scheduled");
+    // Graph is asked for open requests only, not the whole history.
+    const graphFilters = h.emu.admin
+      .requests()
+      .filter((e) => e.surface === "graph" && /ScheduleRequests$/.test(e.path) && e.method === "GET")
+      .map((e) => e.query.$filter ?? "");
+    expect(graphFilters.some((f) => f.includes("status eq 'Granted'"))).toBe(true);
+
+    // Scheduled items cancel from the listing on the Graph planes.
+    for (const r of open.requests.filter((q) => q.pendingReason === "scheduled" && q.kind !== "azureRole")) {
+      expect(await h.client.cancelRequest(r)).toMatchObject({ outcome: "canceled", error: null });
+    }
+    // Once the start passes, the Azure one is active rather than open (the approval has a day).
+    // Tokens issued before the jump have expired by the tenant's clock: sign in afresh.
+    h.emu.admin.clock.advance(2 * 3_600 + 60);
+    const client = createPimClient({
+      cloud: h.emu.cloud,
+      credential: createEmulatorCredential(h.emu, { upn: admin }),
+      fetch: h.emu.fetch,
+    });
+    const later = await client.listRequests({ pendingOnly: true });
+    expect(later.problems).toEqual([]);
+    expect(later.requests.map((r) => r.requestId)).toEqual([approval?.requestId]);
   });
 });
 

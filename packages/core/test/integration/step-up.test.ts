@@ -1,5 +1,5 @@
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import type { PimRole } from "../../src/index";
+import { createPimClient, type PimRole, type TokenCredential } from "../../src/index";
 import { acceptedActivations, byName, closeShared, type Harness, harness, limited, maxPerRole } from "./harness";
 
 let h: Harness | undefined;
@@ -62,6 +62,100 @@ describe("proactive step-up", () => {
     expect(r?.advice).toContain("c2");
     expect(h.credential.interactiveCount - before).toBe(1);
     expect(acceptedActivations(h.emu).size).toBe(0);
+  });
+});
+
+/**
+ * The harness credential with its step-ups (token requests with claims) held until `release`, or
+ * refused; plain token requests pass straight through.
+ */
+function heldStepUps(hh: Harness, refuse = false) {
+  let release: () => void = () => undefined;
+  const gate = new Promise<void>((r) => {
+    release = r;
+  });
+  let asked = 0;
+  const credential: TokenCredential = {
+    async getToken(scopes, options) {
+      if (options?.claims) {
+        asked++;
+        await gate;
+        if (refuse) throw new Error("the user closed the sign-in window");
+      }
+      return hh.credential.getToken(scopes, options);
+    },
+  };
+  const client = createPimClient({ cloud: hh.emu.cloud, credential, fetch: hh.emu.fetch, clock: hh.clock });
+  return { client, release: () => release(), stepUpsAsked: () => asked };
+}
+
+async function until(condition: () => boolean, timeoutMs = 5_000): Promise<boolean> {
+  const end = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > end) return false;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  return true;
+}
+
+describe("writes and the step-up overlap", () => {
+  const pick = (roles: PimRole[]) => [
+    byName(roles, "Reports Reader"), // no context
+    byName(roles, "Contributor"), // no context, ARM
+    byName(roles, "Security Administrator"), // c1
+    byName(roles, "Owner"), // c1, ARM
+  ];
+  const input = { justification: "change 12", ticket: { system: "SN", number: "12" }, duration: "PT30M" };
+
+  it("roles that need no context are sent while the step-up runs; the others wait for it", async () => {
+    h = await harness();
+    const held = heldStepUps(h);
+    const { roles } = await held.client.listRoles();
+    const running = held.client.activate(pick(roles), input);
+    const hh = h;
+    // Both plain roles are accepted while the sign-in is still open.
+    expect(await until(() => acceptedActivations(hh.emu).size === 2)).toBe(true);
+    expect(held.stepUpsAsked()).toBe(1);
+    held.release();
+    const results = await running;
+    expect(results.map((r) => [r.name, r.outcome])).toEqual([
+      ["Reports Reader", "activated"],
+      ["Contributor", "activated"],
+      ["Security Administrator", "activated"],
+      ["Owner", "activated"],
+    ]);
+    expect(acceptedActivations(h.emu).size).toBe(4);
+    expect(maxPerRole(acceptedActivations(h.emu))).toBe(1);
+    // No refusal: each role went out with the token it needed.
+    expect(activationStatuses(h).every((s) => s === 201)).toBe(true);
+  });
+
+  it("stepUpBeforeWrites holds every write until the step-up is done", async () => {
+    h = await harness();
+    const held = heldStepUps(h);
+    const { roles } = await held.client.listRoles();
+    const running = held.client.activate(pick(roles), { ...input }, { stepUpBeforeWrites: true });
+    expect(await until(() => held.stepUpsAsked() === 1)).toBe(true);
+    // Time for anything that was going to be sent to arrive.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(activationStatuses(h)).toEqual([]);
+    held.release();
+    expect((await running).map((r) => r.outcome)).toEqual(["activated", "activated", "activated", "activated"]);
+  });
+
+  it("a failed step-up fails only the roles that needed it", async () => {
+    h = await harness();
+    const held = heldStepUps(h, true);
+    const { roles } = await held.client.listRoles();
+    held.release();
+    const results = await held.client.activate(pick(roles), input);
+    expect(results.map((r) => [r.name, r.outcome, r.error?.code ?? null])).toEqual([
+      ["Reports Reader", "activated", null],
+      ["Contributor", "activated", null],
+      ["Security Administrator", "failed", "step_up_failed"],
+      ["Owner", "failed", "step_up_failed"],
+    ]);
+    expect(acceptedActivations(h.emu).size).toBe(2);
   });
 });
 
