@@ -163,7 +163,8 @@ export async function startEmulatorProcess(options: StartEmulatorOptions): Promi
       await call("DELETE", "requests");
     },
     async reset() {
-      await call("POST", "reset");
+      // The tenant's roles start afresh; the CLI home signed in once before the runs stays signed in.
+      await call("POST", "reset?keepSignIns=true");
     },
     async loadScenario(scenario) {
       await call("POST", "scenario", { scenario });

@@ -44,9 +44,10 @@ export interface AdminClock {
 export interface EmulatorAdmin {
   /**
    * Reload the current scenario; clear the log and faults; undo clock moves and settings changes;
-   * forget the sign-in surface's codes, refresh tokens, device codes and pending pages.
+   * forget the sign-in surface's codes, refresh tokens, device codes and pending pages — unless
+   * `keepSignIns` is set (benchmarks reset the tenant's roles between runs of an already signed-in client).
    */
-  reset(): void;
+  reset(options?: { keepSignIns?: boolean }): void;
   /** Replace the tenant with another scenario (`demo`, `enterprise`, a file path, or an object). Throws `ScenarioError`. */
   loadScenario(source: string | object): void;
   /** The request log, oldest first; entries with `seq > since` when given. */
@@ -132,15 +133,15 @@ export function createAdmin(host: AdminHost): EmulatorAdmin {
   };
 
   return {
-    reset() {
+    reset(options) {
       if (clockDeltaMs !== 0) host.clock.advance(-clockDeltaMs);
       clockDeltaMs = 0;
       host.restoreSettings();
       host.log.clear();
       host.faults.clear();
       host.loadScenario();
-      // Codes and refresh tokens of the old tenant must not outlive it.
-      host.resetSignIn();
+      // Codes and refresh tokens of the old tenant must not outlive it, unless asked to keep them.
+      if (!options?.keepSignIns) host.resetSignIn();
     },
     loadScenario(source) {
       host.loadScenario(source);

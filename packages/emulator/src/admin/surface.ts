@@ -166,7 +166,7 @@ export function createAdminSurface(admin: EmulatorAdmin): Surface {
       case "reset":
         if (segments.length !== 1) break;
         if (method !== "POST") return notAllowed();
-        admin.reset();
+        admin.reset({ keepSignIns: req.url.searchParams.get("keepSignIns") === "true" });
         return json(200, { ok: true });
       case "scenario": {
         if (segments.length !== 1) break;

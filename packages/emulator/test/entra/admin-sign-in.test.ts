@@ -61,6 +61,16 @@ describe("admin API and the sign-in surface", () => {
     expect((await poll(emu, second.device_code)).json.error).toBe("bad_verification_code");
   });
 
+  it("reset with keepSignIns keeps pending sign-ins (method and HTTP)", async () => {
+    const first = await deviceCode(emu);
+    emu.admin.reset({ keepSignIns: true });
+    expect((await poll(emu, first.device_code)).json.error).toBe("authorization_pending");
+    expect((await adminCall("POST", "/reset?keepSignIns=true")).status).toBe(200);
+    expect((await poll(emu, first.device_code)).json.error).toBe("authorization_pending");
+    emu.admin.reset();
+    expect((await poll(emu, first.device_code)).json.error).toBe("bad_verification_code");
+  });
+
   it("setAutoSignIn turns auto sign-in on and off; settings report it; reset restores it", async () => {
     expect(emu.admin.settings().autoSignIn).toBeNull();
     const pending = await deviceCode(emu);
