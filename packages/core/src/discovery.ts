@@ -151,7 +151,28 @@ function take<W, R>(
     problems.push(problem(kind, area, o.error, what));
     return [];
   }
-  return o.items.map(map).filter((x): x is R => x !== undefined);
+  // An item the service sent in a shape we cannot read (a field of the wrong type) is left out and
+  // reported once for its plane; the well-formed items still count.
+  const out: R[] = [];
+  let malformed = 0;
+  for (const item of o.items) {
+    let mapped: R | undefined;
+    try {
+      mapped = map(item);
+    } catch {
+      malformed += 1;
+      continue;
+    }
+    if (mapped !== undefined) out.push(mapped);
+  }
+  if (malformed > 0) {
+    const error = new PimError(
+      "malformed_response",
+      `${malformed} item${malformed === 1 ? "" : "s"} in the answer had an unexpected shape and ${malformed === 1 ? "was" : "were"} left out.`,
+    );
+    problems.push(problem(kind, area, error, what));
+  }
+  return out;
 }
 
 interface PlaneResult {

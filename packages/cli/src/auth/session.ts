@@ -69,7 +69,9 @@ export async function openAuth(options: OpenAuthOptions): Promise<AuthSession> {
   const { cloud, ref } = await resolveCloud(settings.cloud.value, io.cwd);
   const tenant = settings.tenant.value ?? cloud.tenantId ?? "organizations";
   const clientId = settings.clientId.value ?? defaultClientId;
-  const store = await openTokenStore(settings.tokenCache.value, options.dir, options.deps.secretStore);
+  const store = await openTokenStore(settings.tokenCache.value, options.dir, options.deps.secretStore, (m) =>
+    io.stderr.write(`pimkit: warning: ${m}\n`),
+  );
   const transport = createCloudTransport(cloud, options.trace);
   const authorityHost = cloud.authorityHost.replace(/\/+$/, "");
   const builtIn = ["public", "usgov", "china"].includes(ref);
@@ -199,6 +201,8 @@ export class CliCredential implements TokenCredential {
   /** Interactive sign-ins done by this command (tests assert a batch needs one). */
   interactiveSignIns = 0;
   private readonly memo = new Map<string, AuthenticationResult>();
+  /** The last token handed out per scopes + claims, so a repeated request is known to need a new one. */
+  private readonly handedOut = new Map<string, string>();
   private lock: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -211,11 +215,22 @@ export class CliCredential implements TokenCredential {
 
   async getToken(scopes: string | string[], options: GetTokenOptions = {}): Promise<AccessToken | null> {
     const list = Array.isArray(scopes) ? scopes : [scopes];
-    if (!options.claims) {
+    const key = this.key(list, options.claims);
+    // The core keeps the tokens it gets and asks again only when one was refused (401) or is about
+    // to expire, so a second request for the same scopes must not hand back the same token.
+    const askedBefore = this.handedOut.get(key);
+    if (!options.claims && askedBefore === undefined) {
       const cached = await this.fromCache(list);
-      if (cached) return cached;
+      if (cached) {
+        this.handedOut.set(key, cached.token);
+        return cached;
+      }
     }
-    const result = await this.acquire(list, options.claims, options.abortSignal);
+    let result = await this.acquire(list, options.claims, options.abortSignal);
+    if (askedBefore !== undefined && result.accessToken === askedBefore) {
+      result = await this.acquire(list, options.claims, options.abortSignal, { forceRefresh: true });
+    }
+    this.handedOut.set(key, result.accessToken);
     return { token: result.accessToken, expiresOnTimestamp: result.expiresOn?.getTime() ?? Date.now() + 5 * 60_000 };
   }
 
@@ -264,25 +279,37 @@ export class CliCredential implements TokenCredential {
     account: AccountInfo,
     scopes: string[],
     claims: string | undefined,
+    forceRefresh = false,
   ): Promise<AuthenticationResult> {
     const app = await this.session.app();
     const acct = (await this.session.msalAccount()) ?? account;
     const authority = this.authority();
     const asked = claims ? scopes : scopesAsCached(await this.session.serializedCache(), this.cacheQuery(acct, scopes));
-    return app.acquireTokenSilent({ account: acct, scopes: asked, authority, ...(claims ? { claims } : {}) });
+    return app.acquireTokenSilent({
+      account: acct,
+      scopes: asked,
+      authority,
+      ...(claims ? { claims } : {}),
+      ...(forceRefresh ? { forceRefresh: true } : {}),
+    });
   }
 
-  async acquire(scopes: string[], claims: string | undefined, signal?: AbortSignal): Promise<AuthenticationResult> {
+  async acquire(
+    scopes: string[],
+    claims: string | undefined,
+    signal?: AbortSignal,
+    options: { forceRefresh?: boolean } = {},
+  ): Promise<AuthenticationResult> {
     const memoKey = this.key(scopes, claims);
     const memo = this.memo.get(memoKey);
-    if (this.fresh(memo)) return memo;
+    if (!options.forceRefresh && this.fresh(memo)) return memo;
     const account = await this.session.account();
     let needed: { claims: string | undefined } | undefined;
     if (!account) {
       needed = { claims };
     } else {
       try {
-        const r = await this.silent(account, scopes, claims);
+        const r = await this.silent(account, scopes, claims, options.forceRefresh);
         this.memo.set(memoKey, r);
         return r;
       } catch (e) {

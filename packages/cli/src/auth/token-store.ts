@@ -4,7 +4,7 @@ import { join } from "node:path";
 import type { ICachePlugin, TokenCacheContext } from "@azure/msal-node";
 import { CliError } from "../framework/errors";
 import { exitCodes } from "../framework/exit-codes";
-import { readPrivateFile, writeFileAtomic } from "../state/atomic";
+import { moveAside, readPrivateFile, writeFileAtomic } from "../state/atomic";
 import { fileNames } from "../state/paths";
 import { keyAccountFor, type SecretStore, type SecretStoreFactory } from "./secret-store";
 
@@ -119,7 +119,10 @@ class FileTokenStore implements TokenStore {
   readonly info: TokenStorageInfo;
   private readonly file: string;
 
-  constructor(dir: string) {
+  constructor(
+    dir: string,
+    private readonly warn: (message: string) => void,
+  ) {
     this.file = join(dir, fileNames.tokenCacheFile);
     this.info = {
       storage: "file",
@@ -132,7 +135,26 @@ class FileTokenStore implements TokenStore {
   }
 
   async readRaw(): Promise<string> {
-    return (await readPrivateFile(this.file))?.toString("utf8") ?? "";
+    const text = (await readPrivateFile(this.file))?.toString("utf8") ?? "";
+    if (text === "") return "";
+    try {
+      JSON.parse(text);
+      return text;
+    } catch {
+      // A damaged cache holds nothing usable: keep it aside (nothing is deleted) and sign in afresh.
+      let where = "";
+      try {
+        where = await moveAside(this.file, new Date());
+      } catch {
+        where = "";
+      }
+      this.warn(
+        where
+          ? `${this.file} could not be read (not JSON); it was moved to ${where}. Sign in again.`
+          : `${this.file} could not be read (not JSON); sign in again.`,
+      );
+      return "";
+    }
   }
 
   async writeRaw(serialized: string): Promise<void> {
@@ -188,9 +210,10 @@ export async function openTokenStore(
   mode: TokenCacheMode,
   dir: string,
   secrets: SecretStoreFactory,
+  warn: (message: string) => void = () => {},
 ): Promise<TokenStore> {
   if (mode === "memory") return new MemoryTokenStore();
-  if (mode === "file") return new FileTokenStore(dir);
+  if (mode === "file") return new FileTokenStore(dir, warn);
   let store: SecretStore;
   try {
     store = await secrets();
@@ -202,7 +225,8 @@ export async function openTokenStore(
 
 /** Every place tokens of this config folder may be, whatever mode is in use now (for logout). */
 export async function allTokenStores(dir: string, secrets: SecretStoreFactory): Promise<TokenStore[]> {
-  const out: TokenStore[] = [new FileTokenStore(dir)];
+  // Logout removes files whatever their content, so a damaged cache needs no warning here.
+  const out: TokenStore[] = [new FileTokenStore(dir, () => {})];
   try {
     out.push(new KeyringTokenStore(await secrets(), dir));
   } catch {

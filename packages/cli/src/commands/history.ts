@@ -1,4 +1,5 @@
 import { defineCommand } from "../framework/command";
+import { isRealIsoDate } from "../framework/dates";
 import { UsageError } from "../framework/errors";
 import { renderTable } from "../output/table";
 
@@ -26,7 +27,7 @@ export const history = defineCommand({
     let since: number | undefined;
     const raw = ctx.flags.since;
     if (raw !== undefined) {
-      if (/^\d{4}-\d{2}-\d{2}/.test(raw) && !Number.isNaN(Date.parse(raw))) since = Date.parse(raw);
+      if (isRealIsoDate(raw)) since = Date.parse(raw);
       else {
         const { parseDurationInput, durationToSeconds } = await import("@pimkit/core");
         try {

@@ -6,6 +6,7 @@ import { warn } from "../app/state";
 import { signInHint } from "../auth/session";
 import type { roleActivateFlags } from "../commands/role-activate";
 import type { CommandContext, CommandResult } from "../framework/command";
+import { isRealIsoDate } from "../framework/dates";
 import { UsageError } from "../framework/errors";
 import { type ExitCode, exitCodes } from "../framework/exit-codes";
 import { isInteractive } from "../framework/io";
@@ -41,7 +42,7 @@ export async function activateRoles(ctx: Ctx): Promise<CommandResult> {
     }
   };
   if (f.duration !== undefined) parseDuration(f.duration, "--duration");
-  if (f.start !== undefined && (!/^\d{4}-\d{2}-\d{2}T/.test(f.start) || Number.isNaN(Date.parse(f.start)))) {
+  if (f.start !== undefined && !isRealIsoDate(f.start, { requireTime: true })) {
     throw new UsageError(
       `--start must be an ISO-8601 date-time such as 2026-05-01T08:00:00Z (got "${f.start}").`,
       [],

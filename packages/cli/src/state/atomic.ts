@@ -82,6 +82,10 @@ export async function readPrivateFile(path: string): Promise<Buffer | undefined>
     throw e;
   }
   try {
+    // Opening a directory succeeds on Linux; reading it does not. Say what is wrong instead of EISDIR.
+    if (!(await handle.stat()).isFile()) {
+      throw new CliError("unsafe_path", `${path} is not a regular file; move it aside and run the command again.`);
+    }
     return await handle.readFile();
   } finally {
     await handle.close();
