@@ -44,8 +44,39 @@ function decode(segment: string): string {
   }
 }
 
+/**
+ * The hierarchy a scope is parsed against (management groups, subscriptions, resource groups,
+ * resources) is fixed for the life of a tenant state, so parses and ancestor chains are kept per
+ * state: listing schedules resolves every record's scope several times per request. Bounded,
+ * since raw scopes come from request paths.
+ */
+const cacheLimit = 4096;
+const parseCache = new WeakMap<TenantState, Map<string, ScopeParse>>();
+const ancestorIdCache = new WeakMap<TenantState, Map<string, ReadonlySet<string>>>();
+
+function cacheFor<V>(caches: WeakMap<TenantState, Map<string, V>>, state: TenantState): Map<string, V> {
+  let cache = caches.get(state);
+  if (!cache) {
+    cache = new Map();
+    caches.set(state, cache);
+  }
+  if (cache.size >= cacheLimit) cache.clear();
+  return cache;
+}
+
 /** Parses a scope string (with or without leading slash) against the tenant's hierarchy. */
 export function parseScope(raw: string, state: TenantState): ScopeParse {
+  const cache = cacheFor(parseCache, state);
+  let parsed = cache.get(raw);
+  if (!parsed) {
+    parsed = parseScopeUncached(raw, state);
+    cache.set(raw, parsed);
+  }
+  // A copy: callers own what they get.
+  return parsed.ok ? { ok: true, scope: { ...parsed.scope } } : { ...parsed };
+}
+
+function parseScopeUncached(raw: string, state: TenantState): ScopeParse {
   const path = normalisePath(raw.split("/").map(decode).join("/"));
   if (path === "/") return { ok: true, scope: { id: "", kind: "tenant" } };
   const seg = path.slice(1).split("/");
@@ -179,7 +210,19 @@ export function ancestors(scope: ArmScope, state: TenantState): ArmScope[] {
 /** True when `inner` is `outer` or lies below it. */
 export function isAtOrBelow(inner: ArmScope, outer: ArmScope, state: TenantState): boolean {
   if (outer.kind === "tenant" || sameId(inner.id, outer.id)) return true;
-  return ancestors(inner, state).some((a) => sameId(a.id, outer.id));
+  return ancestorIds(inner, state).has(outer.id.toLowerCase());
+}
+
+/** Lower-case ids of `ancestors(scope)`, which depends only on the fields in the key. */
+function ancestorIds(scope: ArmScope, state: TenantState): ReadonlySet<string> {
+  const key = [scope.kind, scope.id, scope.subscriptionId, scope.resourceGroup, scope.managementGroup].join("\n");
+  const cache = cacheFor(ancestorIdCache, state);
+  let ids = cache.get(key);
+  if (!ids) {
+    ids = new Set(ancestors(scope, state).map((a) => a.id.toLowerCase()));
+    cache.set(key, ids);
+  }
+  return ids;
 }
 
 /** Resolves a scope string stored in the tenant state (any case); undefined when it names nothing known. */
