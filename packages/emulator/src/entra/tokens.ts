@@ -21,6 +21,8 @@ import { base64url } from "./util";
 const memberRoleTemplateId = "b79fbf4d-3ef9-4689-8143-76b194e85509";
 /** Clock skew accepted on `exp` / `nbf`, as Microsoft's token validation libraries default to. */
 const skewSeconds = 300;
+/** Tokens whose signature was checked, remembered so the same token is not RSA-verified on every request. */
+const signatureCacheSize = 256;
 
 export interface AccessTokenInput {
   tenantId: string;
@@ -149,6 +151,7 @@ export function createTokenService(ctx: () => EmulatorContext, keys: SigningKeys
     return keys.sign(payload);
   };
 
+  const signatureChecked = new Map<string, Record<string, unknown>>();
   const verifier: TokenVerifier = {
     async verify(authorization, audience): Promise<TokenCheck> {
       if (!authorization) return fail("missing", "The request carries no Authorization header.");
@@ -165,16 +168,25 @@ export function createTokenService(ctx: () => EmulatorContext, keys: SigningKeys
       if (header.alg !== "RS256" || header.kid !== keys.kid) {
         return fail("bad_signature", "The token is not signed by a key of the local tenant.");
       }
-      let payload: Record<string, unknown>;
-      try {
-        const verified = await compactVerify(jwt, keys.publicKey);
-        const parsed: unknown = JSON.parse(new TextDecoder().decode(verified.payload));
-        if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
-          return fail("malformed", "The token payload is not a JSON object.");
+      // The signature covers the whole compact string, so an identical string verified before needs
+      // no second RSA check; every other check below still runs on each call.
+      let payload = signatureChecked.get(jwt);
+      if (!payload) {
+        try {
+          const verified = await compactVerify(jwt, keys.publicKey);
+          const parsed: unknown = JSON.parse(new TextDecoder().decode(verified.payload));
+          if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
+            return fail("malformed", "The token payload is not a JSON object.");
+          }
+          payload = parsed as Record<string, unknown>;
+        } catch {
+          return fail("bad_signature", "The token signature is invalid.");
         }
-        payload = parsed as Record<string, unknown>;
-      } catch {
-        return fail("bad_signature", "The token signature is invalid.");
+        if (signatureChecked.size >= signatureCacheSize) {
+          const oldest = signatureChecked.keys().next().value;
+          if (oldest !== undefined) signatureChecked.delete(oldest);
+        }
+        signatureChecked.set(jwt, payload);
       }
       const claims = readClaims(payload);
       if (!claims) return fail("malformed", "The token lacks required claims.");
