@@ -81,7 +81,7 @@ export interface B1Size {
 }
 
 /** Rounds pimkit's listing needs at least: reads, then policies (ARM: 4 in flight, one read per Azure role). */
-export function listBound(azureRoles: number, cold: boolean, armInFlight = 4) {
+export function listBound(azureRoles: number, cold: boolean, armInFlight = 16) {
   if (!cold) return { idealRounds: 1, cappedRounds: 1 };
   return { idealRounds: 2, cappedRounds: 1 + Math.max(1, Math.ceil(azureRoles / armInFlight)) };
 }

@@ -133,13 +133,16 @@ async function runOnce(o: B2Options, way: Way, rep: number): Promise<Run> {
 
 /**
  * The round-trip lower bound of pimkit's design for this work. Unbounded: reads (1) -> policies
- * (1) -> step-up sign-in requests (s) -> writes (1). With the ARM concurrency pimkit uses (4
- * requests in flight), the Azure roles turn the policy and write phases into ceil(n/4) rounds each.
+ * (1) -> step-up sign-in requests (s) -> writes (1). With the concurrency pimkit uses (16 ARM reads
+ * and 8 ARM writes in flight), the Azure roles turn the policy phase into ceil(n/16) rounds and the
+ * write phase into ceil(n/8); the step-up runs while the roles that need no context are written, so
+ * the writes take whichever is longer: the step-up and one round, or the write rounds.
  */
-export function designBound(nAzure: number, stepUp: number, armInFlight = 4) {
+export function designBound(nAzure: number, stepUp: number, armReadsInFlight = 16, armWritesInFlight = 8) {
   const ideal = 3 + stepUp;
-  const armRounds = Math.max(1, Math.ceil(nAzure / armInFlight));
-  const capped = 1 + armRounds + stepUp + armRounds;
+  const readRounds = Math.max(1, Math.ceil(nAzure / armReadsInFlight));
+  const writeRounds = Math.max(1, Math.ceil(nAzure / armWritesInFlight));
+  const capped = 1 + readRounds + Math.max(stepUp + 1, writeRounds);
   return { idealRounds: ideal, cappedRounds: capped };
 }
 
