@@ -332,39 +332,106 @@ describe("portal activation", () => {
     await expect.poll(() => effective.getAttribute("data-effective"), { timeout: 20_000 }).toBe("effective");
   });
 
-  it("activates an Azure role at a child scope, and refuses one outside the eligible scope before sending", {
+  it("offers the child scopes of an Azure role as a list and activates at the one chosen", {
+    timeout: 60_000,
+  }, async () => {
+    const dump = emu.admin.state() as { subscriptions: { subscriptionId: string; displayName: string }[] };
+    const sub = (name: string) => dump.subscriptions.find((s) => s.displayName === name)?.subscriptionId ?? "?";
+    const inside = `/subscriptions/${sub("Contoso Production")}/resourceGroups/rg-web-prod`;
+    await signIn(page, emu);
+    await selectEligible(page, ["Contributor"]);
+    const dialog = await openActivation(page);
+    await dialog.getByLabel("Justification (required)").fill("Hotfix deployment");
+    await dialog.getByLabel("Ticket system").fill("Jira");
+    await dialog.getByLabel("Ticket number").fill("OPS-7");
+    const picker = dialog.getByLabel(/^Scope for Contributor/);
+    await expect.poll(() => picker.isEnabled()).toBe(true);
+    expect(await picker.evaluate((e) => e.tagName)).toBe("SELECT");
+    const offered = await picker.locator("option").evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+    expect(offered[0]).toBe("");
+    expect(offered.map((v) => v.toLowerCase())).toContain(inside.toLowerCase());
+    const chosen = offered.find((v) => v.toLowerCase() === inside.toLowerCase()) ?? inside;
+    await picker.selectOption(chosen);
+    await submit(dialog);
+    expect(await latestOutcomes(page)).toEqual({ Contributor: "activated" });
+    const puts = activationWrites();
+    expect(puts).toHaveLength(1);
+    expect(
+      puts[0]?.path
+        .toLowerCase()
+        .startsWith(`/arm${inside}/providers/Microsoft.Authorization/roleAssignmentScheduleRequests/`.toLowerCase()),
+    ).toBe(true);
+  });
+
+  it("falls back to a typed scope when the child scopes cannot be listed, and refuses one outside before sending", {
     timeout: 60_000,
   }, async () => {
     const dump = emu.admin.state() as { subscriptions: { subscriptionId: string; displayName: string }[] };
     const sub = (name: string) => dump.subscriptions.find((s) => s.displayName === name)?.subscriptionId ?? "?";
     const inside = `/subscriptions/${sub("Contoso Production")}/resourceGroups/rg-web-prod`;
     const outside = `/subscriptions/${sub("Contoso Development")}/resourceGroups/rg-app-dev`;
+    // The listing fails (as a network error would): the form must still take a scope.
+    await page.route(/eligibleChildResources/, (route) => route.abort("failed"));
     await signIn(page, emu);
 
-    const fill = async (scope: string) => {
+    const fill = async (scope: string, typed: boolean) => {
       await selectEligible(page, ["Contributor"]);
       const dialog = await openActivation(page);
       await dialog.getByLabel("Justification (required)").fill("Hotfix deployment");
       await dialog.getByLabel("Ticket system").fill("Jira");
       await dialog.getByLabel("Ticket number").fill("OPS-7");
-      await dialog.getByLabel(/^Scope for Contributor/).fill(scope);
+      if (typed) {
+        const field = dialog.locator("input").and(dialog.getByLabel(/^Scope for Contributor/));
+        await field.waitFor({ timeout: 30_000 });
+        await field.fill(scope);
+      } else {
+        const picker = dialog.locator("select").and(dialog.getByLabel(/^Scope for Contributor/));
+        await expect.poll(() => picker.isEnabled()).toBe(true);
+        const values = await picker
+          .locator("option")
+          .evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+        await picker.selectOption(values.find((v) => v.toLowerCase() === scope.toLowerCase()) ?? scope);
+      }
       await submit(dialog);
     };
 
-    await fill(outside);
+    await fill(outside, true);
     await openView(page, "activity");
     const refused = page.locator("li.activity-item").first();
     await refused.locator('xpath=self::*[@data-status="failed"]').waitFor();
     expect(await refused.locator("[data-error-code]").getAttribute("data-error-code")).toBe("invalid_scope");
     expect(activationWrites()).toHaveLength(0);
 
-    await fill(inside);
+    // The planner itself checks a child scope against the same listing, so nothing narrower can
+    // be sent while it fails; once it answers, the scope is offered and sent.
+    await page.unroute(/eligibleChildResources/);
+    await fill(inside, false);
     expect(await latestOutcomes(page)).toEqual({ Contributor: "activated" });
     const puts = activationWrites();
     expect(puts).toHaveLength(1);
     expect(
       puts[0]?.path.startsWith(`/arm${inside}/providers/Microsoft.Authorization/roleAssignmentScheduleRequests/`),
     ).toBe(true);
+  });
+
+  it("shows a scheduled activation among the pending requests and cancels it", { timeout: 60_000 }, async () => {
+    await signIn(page, emu);
+    await selectEligible(page, ["Reports Reader"]);
+    const dialog = await openActivation(page);
+    await dialog.getByText("Later", { exact: true }).click();
+    const startIso = new Date(Math.floor((Date.now() + 86_400_000) / 60_000) * 60_000).toISOString();
+    await dialog.getByLabel("Start at (your local time)").fill(startIso.slice(0, 16));
+    await submit(dialog);
+    expect(await latestOutcomes(page)).toEqual({ "Reports Reader": "scheduled" });
+    await openView(page, "active");
+    const row = rowOf(page, "pending", "Reports Reader");
+    await row.waitFor();
+    expect(await row.getAttribute("data-pending-reason")).toBe("scheduled");
+    await row.getByRole("button", { name: /Cancel the request/ }).click();
+    await row.waitFor({ state: "detached" });
+    const canceled = emu.admin.requests().filter((r) => r.method === "POST" && r.path.endsWith("/cancel"));
+    expect(canceled).toHaveLength(1);
+    expect(canceled[0]?.status).toBeLessThan(300);
   });
 
   it("asks one ticket per role when the roles use different ticket systems", { timeout: 60_000 }, async () => {

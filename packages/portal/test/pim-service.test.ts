@@ -131,6 +131,36 @@ describe("PimService across a step-up redirect", () => {
     expect(writes()).toHaveLength(1);
   });
 
+  it("sends nothing, not even roles without a context, before the step-up redirect leaves", async () => {
+    const session = createMemoryStorage();
+    const signedIn = createEmulatorCredential(emu, { upn: admin });
+    let first!: { store: PortalStore; pim: PimService };
+    const leaving = redirectingCredential(signedIn, () => first.pim.beforeRedirect());
+    first = portalPage(session, leaving);
+    await first.pim.refresh();
+    const roles = first.store
+      .get()
+      .roles.filter((r) => (r.name === "Security Administrator" || r.name === "Reports Reader") && r.eligibility);
+    expect(roles.map((r) => r.requirements.authContext !== null).sort()).toEqual([false, true]);
+    void first.pim.activate({ batches: [{ roles, input: { justification: "Incident 4711" } }], wait: false });
+    await until(() => leaving.redirected === 1);
+    // Time for a context-free write to go out, had it been started alongside the step-up.
+    await new Promise((r) => setTimeout(r, 200));
+    expect(writes()).toHaveLength(0);
+    expect(peekPendingOperation(session)?.settled).toEqual({});
+
+    const second = portalPage(session, signedIn);
+    await second.pim.refresh();
+    await second.pim.resumePending(null);
+    expect(
+      second.store
+        .get()
+        .activity[0]?.activations.map((a) => a.outcome)
+        .sort(),
+    ).toEqual(["activated", "activated"]);
+    expect(writes()).toHaveLength(2);
+  });
+
   it("does not send again the roles settled before the redirect", async () => {
     const session = createMemoryStorage();
     const credential = createEmulatorCredential(emu, { upn: admin });
@@ -195,5 +225,42 @@ describe("PimService across a step-up redirect", () => {
       expect(peekPendingOperation(session)).toBeUndefined();
     }
     expect(writes()).toHaveLength(0);
+  });
+});
+
+describe("PimService pending requests", () => {
+  it("lists a scheduled activation with its reason and cancels it", async () => {
+    const credential = createEmulatorCredential(emu, { upn: admin });
+    const page = portalPage(createMemoryStorage(), credential);
+    await page.pim.refresh();
+    const roles = page.store.get().roles.filter((r) => r.name === "Reports Reader" && r.eligibility);
+    const start = new Date(Date.now() + 3 * 3600_000).toISOString();
+    const results = await page.pim.activate({
+      batches: [{ roles, input: { justification: "Audit", start, duration: "PT1H" } }],
+      wait: false,
+    });
+    expect(results.map((r) => r.outcome)).toEqual(["scheduled"]);
+    const scheduled = page.store.get().pendingRequests.filter((r) => r.name === "Reports Reader");
+    expect(scheduled.map((r) => [r.pendingReason, r.status])).toEqual([["scheduled", "Granted"]]);
+
+    await page.pim.cancel(scheduled.map((r) => r.requestId));
+    const entry = page.store.get().activity[0];
+    expect(entry?.kind).toBe("cancel");
+    expect(entry?.cancellations.map((c) => c.outcome)).toEqual(["canceled"]);
+    expect(page.store.get().pendingRequests.some((r) => r.name === "Reports Reader")).toBe(false);
+  });
+
+  it("lists the scopes an Azure role can be narrowed to", async () => {
+    const credential = createEmulatorCredential(emu, { upn: admin });
+    const page = portalPage(createMemoryStorage(), credential);
+    await page.pim.refresh();
+    const contributor = page.store.get().roles.find((r) => r.name === "Contributor" && r.eligibility);
+    expect(contributor).toBeDefined();
+    if (!contributor) return;
+    const scopes = await page.pim.listChildScopes(contributor);
+    expect(scopes.length).toBeGreaterThan(0);
+    for (const s of scopes) expect(s.id.toLowerCase().startsWith(contributor.scope.id.toLowerCase())).toBe(true);
+    const reader = page.store.get().roles.find((r) => r.name === "Reports Reader");
+    expect(reader && (await page.pim.listChildScopes(reader))).toEqual([]);
   });
 });

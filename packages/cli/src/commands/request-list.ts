@@ -12,6 +12,10 @@ export const requestList = defineCommand({
   examples: [
     { command: "pimkit request list --pending", description: "What is waiting for approval" },
     { command: 'pimkit request list -o json --query "[?pending].requestId"', description: "Ids of pending requests" },
+    {
+      command: "pimkit request list -o json --query \"[?pendingReason=='scheduled'].requestId\"",
+      description: "Ids of activations scheduled to start later",
+    },
   ],
   async run(ctx) {
     const { loadRuntime, openClient } = await import("../app/runtime");
@@ -41,6 +45,11 @@ export const requestList = defineCommand({
                   { header: "Scope", value: (r) => r.scope.displayName || r.scope.id, maxWidth: 36 },
                   { header: "Action", value: (r) => r.action },
                   { header: "Status", value: (r) => r.status },
+                  { header: "Pending", value: (r) => r.pendingReason ?? "" },
+                  {
+                    header: "Start",
+                    value: (r) => (r.pendingReason === "scheduled" ? relativeTime(r.start, now) : ""),
+                  },
                   { header: "Created", value: (r) => relativeTime(r.createdAt, now) },
                   { header: "Duration", value: (r) => (r.duration ? formatDuration(r.duration) : "") },
                 ],

@@ -188,6 +188,7 @@ export function requestJson(r: PimRequest): Record<string, unknown> {
     action: r.action,
     status: r.status,
     pending: r.pending,
+    pendingReason: r.pendingReason,
     createdAt: r.createdAt,
     start: r.start,
     duration: r.duration,

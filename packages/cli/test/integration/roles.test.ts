@@ -454,7 +454,15 @@ describe("requests", () => {
     expect(r.exitCode).toBe(8);
     const id = json<ActivationJson[]>(r)[0]?.requestId ?? "";
     const table = await run(["request", "list", "--pending"]);
-    expect(table.stdout).toContain(id);
+    expect(
+      stripAnsi(table.stdout)
+        .split("\n")
+        .find((l) => l.includes(id)) ?? "",
+    ).toMatch(/\bapproval\b/);
+    const listed = json<{ requestId: string; pendingReason: string | null }[]>(
+      await run(["request", "list", "--pending", "-o", "json"]),
+    );
+    expect(listed.find((x) => x.requestId === id)?.pendingReason).toBe("approval");
     const c = await run(["request", "cancel", id, "-o", "json"]);
     expect(c.exitCode).toBe(0);
     expect(json<{ outcome: string }>(c).outcome).toBe("canceled");
@@ -462,6 +470,31 @@ describe("requests", () => {
     expect(again.exitCode).toBe(2);
     const all = json<{ requestId: string }[]>(await run(["request", "list", "--json"]));
     expect(all.some((x) => x.requestId === id)).toBe(true);
+  });
+
+  it("a scheduled activation is listed as pending with its reason, and cancelled", async () => {
+    const start = new Date(Date.now() + 5 * 3600_000).toISOString().replace(/\.\d{3}Z$/, "Z");
+    const r = await run(["role", "activate", "Reports Reader", "--start", start, "-o", "json"]);
+    expect(r.exitCode).toBe(0);
+    const [result] = json<ActivationJson[]>(r);
+    expect(result?.outcome).toBe("scheduled");
+    const id = result?.requestId ?? "";
+    type RequestJson = { requestId: string; status: string; pending: boolean; pendingReason: string | null };
+    const pending = json<RequestJson[]>(await run(["request", "list", "--pending", "-o", "json"]));
+    expect(pending.find((p) => p.requestId === id)).toMatchObject({
+      status: "Granted",
+      pending: true,
+      pendingReason: "scheduled",
+    });
+    const table = stripAnsi((await run(["request", "list", "--pending"])).stdout);
+    const line = table.split("\n").find((l) => l.includes(id)) ?? "";
+    expect(line).toMatch(/\bscheduled\b/);
+    expect(line).toMatch(/\bin [45]h/);
+    const c = await run(["request", "cancel", id, "-o", "json"]);
+    expect(c.exitCode).toBe(0);
+    expect(json<{ outcome: string }>(c).outcome).toBe("canceled");
+    const after = json<RequestJson[]>(await run(["request", "list", "--pending", "-o", "json"]));
+    expect(after.some((p) => p.requestId === id)).toBe(false);
   });
 });
 

@@ -50,11 +50,6 @@ export interface ActivateRequest {
   wait: boolean;
 }
 
-/** Reduced-scope discovery (`eligibleChildResources`), used when the core client offers it. */
-interface ChildScopeLister {
-  listEligibleChildScopes(role: PimRole, options?: { abortSignal?: AbortSignal }): Promise<RoleScope[]>;
-}
-
 const activityKey = "pimkit.activity";
 const maxActivity = 50;
 /** Outcomes after which a role is not sent again when an interrupted operation resumes. */
@@ -124,14 +119,13 @@ export class PimService {
   }
 
   /**
-   * Scopes below an Azure role's eligible scope that it can be activated at. Empty when the core
-   * does not offer the listing: the form then takes a typed scope, which the planner verifies.
+   * Scopes below an Azure role's eligible scope that it can be activated at
+   * (`eligibleChildResources`). A failure is thrown: the form then takes a typed scope, which the
+   * planner verifies.
    */
-  async listChildScopes(role: PimRole): Promise<RoleScope[]> {
+  async listChildScopes(role: PimRole, options: { abortSignal?: AbortSignal } = {}): Promise<RoleScope[]> {
     if (role.kind !== "azureRole") return [];
-    const client = this.deps.client as PimClient & Partial<ChildScopeLister>;
-    if (typeof client.listEligibleChildScopes !== "function") return [];
-    return client.listEligibleChildScopes(role);
+    return this.deps.client.listEligibleChildScopes(role, options);
   }
 
   // ---- activity log -------------------------------------------------------------------------
@@ -318,6 +312,9 @@ export class PimService {
         notes: [...a.notes, ...notes.filter((n) => !a.notes.includes(n))],
       }));
       const results = await client.executeActivation(plan, {
+        // The step-up is a redirect that leaves the page: a write started before it would be
+        // cut off with its outcome unknown, so every write waits until the sign-in is done.
+        stepUpBeforeWrites: true,
         onResult: (r) => {
           if (settledOutcomes.includes(r.outcome)) op.settled[r.id] = r.outcome;
           this.updateActivity(op.id, (a) => ({

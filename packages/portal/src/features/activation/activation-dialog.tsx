@@ -477,44 +477,63 @@ function ScopePicker({ role, value, onChange }: { role: PimRole; value: string; 
   const [children, setChildren] = useState<RoleScope[] | null>(null);
   const [failed, setFailed] = useState<string | null>(null);
   useEffect(() => {
-    let live = true;
+    const abort = new AbortController();
     pim
-      .listChildScopes(role)
+      .listChildScopes(role, { abortSignal: abort.signal })
       .then((list) => {
-        if (live) setChildren(list);
+        if (!abort.signal.aborted) setChildren(list);
       })
       .catch((e: unknown) => {
-        if (live) setFailed(e instanceof Error ? e.message : "Child scopes could not be listed.");
+        if (!abort.signal.aborted) setFailed(e instanceof Error ? e.message : "Child scopes could not be listed.");
       });
-    return () => {
-      live = false;
-    };
+    return () => abort.abort();
   }, [pim, role]);
   const label = `Scope for ${roleLabel(role)}`;
-  if (children && children.length > 0) {
+  if (failed === null) {
+    // A scope kept from a profile that is no longer listed stays visible (the planner verifies it).
+    const unlisted =
+      value !== "" && children !== null && !children.some((c) => c.id.toLowerCase() === value.toLowerCase());
     return (
-      <div className="field">
+      <div className="field" data-scope-picker="list">
         <label htmlFor={id}>{label}</label>
-        <select id={id} value={value} onChange={(e) => onChange(e.target.value)}>
+        <select
+          id={id}
+          value={value}
+          disabled={children === null}
+          aria-busy={children === null}
+          aria-describedby={`${id}-hint`}
+          onChange={(e) => onChange(e.target.value)}
+        >
           <option value="">{`${role.scope.displayName} (whole eligible scope)`}</option>
-          {children.map((c) => (
+          {unlisted ? <option value={value}>{value}</option> : null}
+          {(children ?? []).map((c) => (
             <option key={c.id} value={c.id}>
-              {`${c.displayName} (${c.type === "resourceGroup" ? "resource group" : c.type})`}
+              {`${c.displayName} (${scopeTypeLabel(c.type)})`}
             </option>
           ))}
         </select>
+        <p className="hint" id={`${id}-hint`}>
+          {children === null
+            ? "Reading the scopes it can be activated at…"
+            : children.length === 0
+              ? "No narrower scope is available for this role."
+              : `${children.length} narrower scope${children.length === 1 ? "" : "s"} available.`}
+        </p>
       </div>
     );
   }
   return (
     <TextField
       label={label}
-      hint={
-        failed ??
-        `Leave empty for ${role.scope.displayName}, or enter a child scope path (/subscriptions/…/resourceGroups/…).`
-      }
+      hint={`Child scopes could not be listed (${failed}). Leave empty for ${role.scope.displayName}, or enter a child scope path (/subscriptions/…/resourceGroups/…).`}
       value={value}
       onChange={onChange}
     />
   );
+}
+
+function scopeTypeLabel(type: RoleScope["type"]): string {
+  if (type === "resourceGroup") return "resource group";
+  if (type === "managementGroup") return "management group";
+  return type;
 }

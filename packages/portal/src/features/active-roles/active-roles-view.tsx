@@ -33,7 +33,8 @@ export function ActiveRolesView() {
       <div className="view-head">
         <h2 id="active-title">Active roles</h2>
         <p className="muted">
-          {sorted.length} active · {pending.length} pending
+          {sorted.length} active · {pending.filter((r) => r.pendingReason !== "scheduled").length} pending ·{" "}
+          {pending.filter((r) => r.pendingReason === "scheduled").length} scheduled
         </p>
       </div>
       <div className="toolbar">
@@ -86,9 +87,9 @@ export function ActiveRolesView() {
         </div>
       )}
 
-      <h3 id="pending-title">Pending requests</h3>
+      <h3 id="pending-title">Pending and scheduled requests</h3>
       {pending.length === 0 ? (
-        <p className="empty">No request is waiting for approval.</p>
+        <p className="empty">No request is waiting for approval or scheduled to start.</p>
       ) : (
         <div className="table-wrap">
           <table className="roles-table" data-table="pending" aria-labelledby="pending-title">
@@ -222,7 +223,11 @@ function ActiveRow({
 
 function PendingRow({ request, disabled, onCancel }: { request: PimRequest; disabled: boolean; onCancel: () => void }) {
   return (
-    <tr data-request-id={request.requestId} data-role-id={request.roleId}>
+    <tr
+      data-request-id={request.requestId}
+      data-role-id={request.roleId}
+      data-pending-reason={request.pendingReason ?? undefined}
+    >
       <th scope="row" data-label="Role">
         <span className="role-name">
           <span className="role-title">{request.name}</span>
@@ -236,7 +241,16 @@ function PendingRow({ request, disabled, onCancel }: { request: PimRequest; disa
         <ScopeText scope={request.scope} />
       </td>
       <td data-label="Status">
-        <span className="status status-pending">{request.status}</span>
+        {request.pendingReason === "scheduled" ? (
+          <span className="status status-scheduled">
+            Scheduled
+            <span className="muted small"> · starts {formatDateTime(request.start)}</span>
+          </span>
+        ) : (
+          <span className="status status-pending">
+            {request.pendingReason === "approval" ? "Awaiting approval" : request.status}
+          </span>
+        )}
       </td>
       <td data-label="Requested">{formatDateTime(request.createdAt)}</td>
       <td data-label="Duration">{humanDuration(request.duration)}</td>
