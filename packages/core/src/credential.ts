@@ -16,6 +16,11 @@ export interface GetTokenOptions {
   abortSignal?: AbortSignal;
   tenantId?: string;
   enableCae?: boolean;
+  /**
+   * The token last returned for these scopes was refused (401) or must not be reused: return a newly
+   * issued one, not a cached one. Credentials that cannot tell may ignore it.
+   */
+  forceRefresh?: boolean;
 }
 
 export interface TokenCredential {

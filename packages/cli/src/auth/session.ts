@@ -201,8 +201,6 @@ export class CliCredential implements TokenCredential {
   /** Interactive sign-ins done by this command (tests assert a batch needs one). */
   interactiveSignIns = 0;
   private readonly memo = new Map<string, AuthenticationResult>();
-  /** The last token handed out per scopes + claims, so a repeated request is known to need a new one. */
-  private readonly handedOut = new Map<string, string>();
   private lock: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -215,22 +213,14 @@ export class CliCredential implements TokenCredential {
 
   async getToken(scopes: string | string[], options: GetTokenOptions = {}): Promise<AccessToken | null> {
     const list = Array.isArray(scopes) ? scopes : [scopes];
-    const key = this.key(list, options.claims);
-    // The core keeps the tokens it gets and asks again only when one was refused (401) or is about
-    // to expire, so a second request for the same scopes must not hand back the same token.
-    const askedBefore = this.handedOut.get(key);
-    if (!options.claims && askedBefore === undefined) {
+    // The core asks with `forceRefresh` when the token it had was refused (401): a cached one,
+    // even one that looks valid here, must not be handed back.
+    const forceRefresh = options.forceRefresh === true;
+    if (!options.claims && !forceRefresh) {
       const cached = await this.fromCache(list);
-      if (cached) {
-        this.handedOut.set(key, cached.token);
-        return cached;
-      }
+      if (cached) return cached;
     }
-    let result = await this.acquire(list, options.claims, options.abortSignal);
-    if (askedBefore !== undefined && result.accessToken === askedBefore) {
-      result = await this.acquire(list, options.claims, options.abortSignal, { forceRefresh: true });
-    }
-    this.handedOut.set(key, result.accessToken);
+    const result = await this.acquire(list, options.claims, options.abortSignal, { forceRefresh });
     return { token: result.accessToken, expiresOnTimestamp: result.expiresOn?.getTime() ?? Date.now() + 5 * 60_000 };
   }
 

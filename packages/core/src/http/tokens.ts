@@ -21,6 +21,8 @@ const refreshMarginMs = 2 * 60 * 1000;
  * for every request, and drops a token the service refused so the next ask goes to the credential.
  */
 export class TokenProvider {
+  /** Keys whose token the service refused: the next acquisition asks the credential for a new one. */
+  private readonly refused = new Set<string>();
   private readonly cache = new Map<string, CachedToken>();
   private readonly inflight = new Map<string, Promise<string>>();
   private lastIdentity: { oid?: string; tid?: string } = {};
@@ -43,7 +45,8 @@ export class TokenProvider {
       const pending = this.inflight.get(key);
       if (pending) return pending;
     }
-    const p = this.acquire(scopes, claims, signal, key);
+    // After a refusal the credential must issue a new token, not hand back the refused one.
+    const p = this.acquire(scopes, claims, signal, key, fresh || this.refused.has(key));
     this.inflight.set(key, p);
     try {
       return await p;
@@ -57,12 +60,14 @@ export class TokenProvider {
     claims: string | undefined,
     signal: AbortSignal | undefined,
     key: string,
+    fresh = false,
   ) {
     let result: Awaited<ReturnType<TokenCredential["getToken"]>>;
     try {
       result = await this.credential.getToken([...scopes], {
         ...(claims ? { claims } : {}),
         ...(signal ? { abortSignal: signal } : {}),
+        ...(fresh ? { forceRefresh: true } : {}),
         enableCae: true,
       });
     } catch (e) {
@@ -80,6 +85,7 @@ export class TokenProvider {
         "No sign-in token is available; sign in first.",
       );
     }
+    this.refused.delete(key);
     this.cache.set(key, {
       token: result.token,
       expiresAt: result.expiresOnTimestamp,
@@ -108,8 +114,13 @@ export class TokenProvider {
   invalidate(scopes: readonly string[], claims: string | undefined): void {
     const refused = this.cache.get(cacheKey(scopes, claims)) ?? this.covering(scopes, claims);
     this.cache.delete(cacheKey(scopes, claims));
+    this.refused.add(cacheKey(scopes, claims));
     if (!refused) return;
-    for (const [k, t] of this.cache) if (t.token === refused.token) this.cache.delete(k);
+    for (const [k, t] of this.cache) {
+      if (t.token !== refused.token) continue;
+      this.cache.delete(k);
+      this.refused.add(k);
+    }
   }
 
   identity(): { oid?: string; tid?: string } {
