@@ -22,7 +22,41 @@ import type {
   WaitOptions,
 } from "./types";
 
-export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
+/** Case-insensitive header lookup: what the core reads of response headers. */
+export interface HeaderLookup {
+  get(name: string): string | null;
+}
+
+/** A response body read chunk by chunk, so the core can stop at its size limit. */
+export interface ByteStreamLike {
+  getReader(): {
+    read(): Promise<{ done: boolean; value?: Uint8Array }>;
+    cancel(reason?: unknown): Promise<void>;
+  };
+  cancel(reason?: unknown): Promise<void>;
+}
+
+/** What the core sends: always a URL string, a method, plain headers and a JSON text body. */
+export interface HttpRequestInit {
+  method: string;
+  headers: Record<string, string>;
+  body?: string;
+  signal?: AbortSignal;
+  redirect?: "error";
+}
+
+/** What the core reads of an answer; a WHATWG `Response` is one. */
+export interface HttpResponseLike {
+  readonly status: number;
+  readonly headers: HeaderLookup;
+  readonly body: ByteStreamLike | null;
+}
+
+/**
+ * The transport the core sends through. The platform's `fetch` fits as is; a host can pass a
+ * smaller one (the CLI sends through `node:https` and never loads the WHATWG fetch stack).
+ */
+export type FetchLike = (url: string, init: HttpRequestInit) => Promise<HttpResponseLike>;
 
 export interface RetryOptions {
   /** Attempts per request including the first (default 4). */

@@ -140,7 +140,7 @@ export async function batchList<T>(
       if (status < 200 || status >= 300) {
         return { ok: false as const, error: upstreamToError(status, recordHeaders(headers), body) };
       }
-      const first: HttpResult = { status, headers: new Headers(), body, requestId: null };
+      const first: HttpResult = { status, headers: recordHeaders(headers), body, requestId: null };
       try {
         const items = await listAll<T>(
           ctx.pipeline,

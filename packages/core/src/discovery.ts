@@ -22,7 +22,16 @@ import { isPendingApprovalStatus, type PlaneRecord, type PlaneRequest, stableId 
 import * as entra from "./planes/entra-roles";
 import * as groups from "./planes/groups";
 import { unknownRequirements } from "./policy";
-import { applyContextNames, cachePrefix, loadContextNames, loadPolicies, policyKey } from "./policy-service";
+import {
+  applyContextNames,
+  cached,
+  cachePrefix,
+  loadContextNames,
+  loadPolicies,
+  policyKey,
+  store,
+} from "./policy-service";
+import { textComparator } from "./text-order";
 import type { ActivationRequirements, ListRolesOptions, PimRole, PlaneProblem, RoleKind, RoleListing } from "./types";
 
 export const allKinds: readonly RoleKind[] = ["entraRole", "group", "azureRole"];
@@ -189,7 +198,9 @@ interface PlaneResult {
 async function resolveAdministrativeUnits(
   ctx: CoreContext,
   session: AuthSession,
+  tenantId: string,
   records: PlaneRecord[],
+  refresh: boolean,
   signal?: AbortSignal,
 ): Promise<{ names: Map<string, string>; problem?: PlaneProblem }> {
   const ids = new Set<string>();
@@ -200,7 +211,15 @@ async function resolveAdministrativeUnits(
   }
   const names = new Map<string, string>();
   if (ids.size === 0) return { names };
-  const list = [...ids];
+  // Names are cached per tenant like policies: a warm listing reads none of them again.
+  const keyOf = (id: string) => `${cachePrefix(tenantId)}au:${id}`;
+  const list: string[] = [];
+  for (const id of ids) {
+    const hit = await cached(ctx, keyOf(id), refresh);
+    if (typeof hit === "string") names.set(id, hit);
+    else list.push(id);
+  }
+  if (list.length === 0) return { names };
   const outcomes = await batch(
     ctx,
     session,
@@ -212,14 +231,19 @@ async function resolveAdministrativeUnits(
     signal,
   );
   let firstError: PimError | undefined;
+  const fresh: Array<[string, string]> = [];
   outcomes.forEach((o, i) => {
     if (o.ok && o.result.status === 200) {
       const au = o.result.body as GraphAdministrativeUnit | undefined;
-      if (au?.displayName) names.set(list[i] ?? "", au.displayName);
+      if (au?.displayName) fresh.push([list[i] ?? "", au.displayName]);
     } else {
       firstError ??= o.ok ? upstreamToError(o.result.status, recordHeaders(o.result.headers), o.result.body) : o.error;
     }
   });
+  for (const [id, name] of fresh) {
+    names.set(id, name);
+    await store(ctx, keyOf(id), name);
+  }
   return firstError
     ? { names, problem: problem("entraRole", "names", firstError, "Administrative unit names could not be read") }
     : { names };
@@ -308,12 +332,14 @@ export function assemble(
     else role.state = "eligible";
   }
   const order: Record<RoleKind, number> = { entraRole: 0, group: 1, azureRole: 2 };
-  return [...byKey.values()].sort(
+  const roles = [...byKey.values()];
+  const compare = textComparator(roles.flatMap((r) => [r.name, r.scope.displayName, r.accessId ?? ""]));
+  return roles.sort(
     (x, y) =>
       order[x.kind] - order[y.kind] ||
-      x.name.localeCompare(y.name) ||
-      x.scope.displayName.localeCompare(y.scope.displayName) ||
-      (x.accessId ?? "").localeCompare(y.accessId ?? ""),
+      compare(x.name, y.name) ||
+      compare(x.scope.displayName, y.scope.displayName) ||
+      compare(x.accessId ?? "", y.accessId ?? ""),
   );
 }
 
@@ -460,7 +486,7 @@ export async function listRoles(ctx: CoreContext, options: ListRolesOptions = {}
             { ...policyOptions, ...(prefetchedEntra ? { prefetchedEntra } : {}) },
           )
         : undefined,
-      resolveAdministrativeUnits(ctx, session, out.records, signal),
+      resolveAdministrativeUnits(ctx, session, tenantId, out.records, refresh, signal),
     ]);
     if (policies) {
       out.requirements = policies.byKey;

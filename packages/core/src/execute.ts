@@ -18,6 +18,7 @@ import { upstreamToError } from "./http/upstream";
 import * as azure from "./planes/azure-roles";
 import * as entra from "./planes/entra-roles";
 import * as groups from "./planes/groups";
+import { compareIsoTime } from "./text-order";
 import type {
   ActivationOutcome,
   ActivationPlan,
@@ -202,7 +203,7 @@ async function graphReconcileActivation(
   const mine = requests
     .filter(({ p }) => p.key === key && p.action === "activate")
     .filter(({ p }) => outcomeOfStatus(p.status, false) !== "failed")
-    .sort((a, b) => (b.p.createdAt ?? "").localeCompare(a.p.createdAt ?? ""));
+    .sort((a, b) => compareIsoTime(b.p.createdAt, a.p.createdAt));
   const latest = mine[0];
   if (!latest) return undefined;
   const s = latest.p.status.toLowerCase();

@@ -10,10 +10,14 @@ export type { WwwAuthenticateChallenge } from "./claims";
 export { buildAcrsClaims, mergeClaims, parseClaimsChallenge, parseWwwAuthenticate } from "./claims";
 export { createPimClient } from "./client";
 export type {
+  ByteStreamLike,
   CancelOptions,
   CancelResult,
   DeactivateOptions,
   FetchLike,
+  HeaderLookup,
+  HttpRequestInit,
+  HttpResponseLike,
   PimClient,
   PimClientOptions,
   RetryOptions,
@@ -37,4 +41,5 @@ export type { LogFields, Logger, LogLevel, TraceEvent, TraceHook } from "./logge
 export { redactUrl } from "./logger";
 export type { RoleMatch } from "./match";
 export { matchRoles } from "./match";
+export { compareIsoTime, textComparator } from "./text-order";
 export type * from "./types";

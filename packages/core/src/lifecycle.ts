@@ -17,6 +17,7 @@ import * as azure from "./planes/azure-roles";
 import { type PlaneRequest, pendingReasonOf } from "./planes/common";
 import * as entra from "./planes/entra-roles";
 import * as groups from "./planes/groups";
+import { compareIsoTime } from "./text-order";
 import type {
   ActivationResult,
   DeactivationResult,
@@ -138,7 +139,7 @@ export async function listRequests(
   const requests = out
     .map((p) => toPimRequest(p, now))
     .filter((r) => !pendingOnly || r.pending)
-    .sort((a, b) => (b.createdAt ?? "").localeCompare(a.createdAt ?? ""));
+    .sort((a, b) => compareIsoTime(b.createdAt, a.createdAt));
   return { requests, problems };
 }
 

@@ -35,7 +35,7 @@ interface Loaded {
   problems: PlaneProblem[];
 }
 
-async function cached(ctx: CoreContext, key: string, refresh: boolean): Promise<unknown> {
+export async function cached(ctx: CoreContext, key: string, refresh: boolean): Promise<unknown> {
   if (refresh) return undefined;
   try {
     const hit = await ctx.cache.get(key);
@@ -46,7 +46,7 @@ async function cached(ctx: CoreContext, key: string, refresh: boolean): Promise<
   return undefined;
 }
 
-async function store(ctx: CoreContext, key: string, value: unknown): Promise<void> {
+export async function store(ctx: CoreContext, key: string, value: unknown): Promise<void> {
   try {
     await ctx.cache.set(key, { value, expiresAt: ctx.clock.now() + policyCacheTtlMs });
   } catch {

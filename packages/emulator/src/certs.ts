@@ -8,12 +8,25 @@ export interface EmulatorCertificates {
   leafKeyPem: string;
 }
 
+export interface CertificateOptions {
+  /** Reference time (default now). */
+  now?: Date;
+  /** DNS names and IP addresses of the leaf (default localhost, 127.0.0.1, ::1). */
+  dnsNames?: string[];
+  ipAddresses?: string[];
+  /** Validity of the leaf relative to `now`, in ms (default from 1 hour before to 30 days after). */
+  leafNotBeforeMs?: number;
+  leafNotAfterMs?: number;
+}
+
 /**
  * A fresh CA and leaf per emulator start, so nothing secret is ever committed and a leaked CA
  * is worthless after the process ends. EC P-256 keeps start-up in tens of milliseconds (tests
- * start many emulators); every client we care about (Node, undici, Chromium) accepts it.
+ * start many emulators); every client we care about (Node, undici, Chromium) accepts it. The
+ * options serve tests of TLS clients (other names, a leaf out of its validity).
  */
-export async function generateCertificates(now: Date = new Date()): Promise<EmulatorCertificates> {
+export async function generateCertificates(o: CertificateOptions = {}): Promise<EmulatorCertificates> {
+  const now = o.now ?? new Date();
   // Back-dated an hour so a client whose clock is slightly behind still accepts the chain.
   const notBeforeDate = new Date(now.getTime() - 60 * 60 * 1000);
   const notAfterDate = new Date(now.getTime() + 30 * 24 * 60 * 60 * 1000);
@@ -28,12 +41,14 @@ export async function generateCertificates(now: Date = new Date()): Promise<Emul
       { name: "keyUsage", keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
     ],
   });
-  const leaf = await generate([{ name: "commonName", value: "localhost" }], {
+  const dnsNames = o.dnsNames ?? ["localhost"];
+  const ipAddresses = o.ipAddresses ?? ["127.0.0.1", "::1"];
+  const leaf = await generate([{ name: "commonName", value: dnsNames[0] ?? ipAddresses[0] ?? "localhost" }], {
     keyType: "ec",
     curve: "P-256",
     algorithm: "sha256",
-    notBeforeDate,
-    notAfterDate,
+    notBeforeDate: o.leafNotBeforeMs !== undefined ? new Date(now.getTime() + o.leafNotBeforeMs) : notBeforeDate,
+    notAfterDate: o.leafNotAfterMs !== undefined ? new Date(now.getTime() + o.leafNotAfterMs) : notAfterDate,
     ca: { key: ca.private, cert: ca.cert },
     extensions: [
       { name: "basicConstraints", cA: false },
@@ -42,9 +57,8 @@ export async function generateCertificates(now: Date = new Date()): Promise<Emul
       {
         name: "subjectAltName",
         altNames: [
-          { type: 2, value: "localhost" },
-          { type: 7, ip: "127.0.0.1" },
-          { type: 7, ip: "::1" },
+          ...dnsNames.map((value) => ({ type: 2 as const, value })),
+          ...ipAddresses.map((ip) => ({ type: 7 as const, ip })),
         ],
       },
     ],

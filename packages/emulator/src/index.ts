@@ -5,6 +5,7 @@ export type {
   EmulatorAdmin,
   RuntimeSettings,
 } from "./admin/api";
+export { type CertificateOptions, type EmulatorCertificates, generateCertificates } from "./certs";
 export { type Clock, createClock } from "./clock";
 export { createEmulator, type Emulator, type EmulatorOptions, type EmulatorUser } from "./emulator";
 export type { IssueAccessTokenOptions } from "./entra/index";

@@ -9,6 +9,7 @@ import { fileNames } from "../state/paths";
  */
 export class FilePolicyCache implements PimCache {
   private entries: Map<string, CacheEntry> | undefined;
+  private loading: Promise<Map<string, CacheEntry>> | undefined;
   private dirty = false;
   private readonly path: string;
 
@@ -19,8 +20,12 @@ export class FilePolicyCache implements PimCache {
     this.path = join(dir, fileNames.policyCache);
   }
 
-  private async load(): Promise<Map<string, CacheEntry>> {
-    if (this.entries) return this.entries;
+  private load(): Promise<Map<string, CacheEntry>> {
+    this.loading ??= this.read();
+    return this.loading;
+  }
+
+  private async read(): Promise<Map<string, CacheEntry>> {
     const map = new Map<string, CacheEntry>();
     try {
       const raw = await readPrivateFile(this.path);
@@ -41,6 +46,11 @@ export class FilePolicyCache implements PimCache {
     }
     this.entries = map;
     return map;
+  }
+
+  /** Starts reading the file now (a damaged file only means an empty cache). */
+  preload(): void {
+    void this.load();
   }
 
   async get(key: string): Promise<CacheEntry | undefined> {

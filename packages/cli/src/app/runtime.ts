@@ -122,6 +122,12 @@ export interface ClientHandle {
 
 /** The core client for the current cloud, tenant and account; signs in first when possible. */
 export async function openClient(ctx: CommandContext<FlagSpecs>, rt: Runtime): Promise<ClientHandle> {
+  // Start the policy cache read and the core's loading now, so they overlap sign-in set-up.
+  const corePromise = import("@pimkit/core");
+  corePromise.catch(() => undefined);
+  const { FilePolicyCache } = await import("./policy-cache");
+  const cache = new FilePolicyCache(rt.stores.dir, () => ctx.deps.now().getTime());
+  cache.preload();
   const auth = await openAuthFor(ctx, rt);
   const { canSignIn, signInHint } = await import("../auth/session");
   let account = await auth.account();
@@ -136,9 +142,7 @@ export async function openClient(ctx: CommandContext<FlagSpecs>, rt: Runtime): P
   }
   const tenantId = auth.credential.tenantId ?? account.tenantId;
   auth.credential.tenantId = tenantId;
-  const { createPimClient } = await import("@pimkit/core");
-  const { FilePolicyCache } = await import("./policy-cache");
-  const cache = new FilePolicyCache(rt.stores.dir, () => ctx.deps.now().getTime());
+  const { createPimClient } = await corePromise;
   const { version } = await import("../version");
   const client = createPimClient({
     cloud: auth.cloud,

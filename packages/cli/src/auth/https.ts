@@ -1,13 +1,22 @@
+import type { IncomingMessage } from "node:http";
 import { Agent, request as httpsRequest } from "node:https";
+import { createSecureContext } from "node:tls";
 import type { INetworkModule, NetworkRequestOptions, NetworkResponse } from "@azure/msal-node";
 import type { Cloud } from "@pimkit/contracts";
+import type { ByteStreamLike, HttpResponseLike } from "@pimkit/core";
+import { PinnedAgent, parseAnchors } from "./pinned-tls";
 
 /**
- * TLS trust for a cloud that brings its own CA (the local tenant's cloud file): requests to that
- * cloud's hosts go through node:https with that CA and nothing else; every other URL uses the
- * platform's normal trust. No global TLS setting is ever changed.
+ * The CLI's one HTTP transport, on `node:https` for every request (sign-in, Graph, ARM):
+ * - TLS trust: a cloud that brings its own CA (the local tenant's cloud file) is trusted for that
+ *   cloud's hosts only, and only that CA is trusted there (pinned, see pinned-tls.ts); every other
+ *   URL uses the platform's normal trust. No global TLS setting is ever changed.
+ * - Connections are kept alive and reused within a run.
+ * - The WHATWG fetch stack (undici) is never loaded: it costs a short command a large share of
+ *   its start-up time, and the core needs only a status, a header lookup and a body stream.
+ * Redirects are not followed (the core sends with `redirect: "error"`; a 3xx is an answer it
+ * refuses like any other non-success).
  */
-export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
 export interface SignInTraceEvent {
   method: string;
@@ -16,6 +25,27 @@ export interface SignInTraceEvent {
   durationMs: number;
   error?: string;
 }
+
+export interface TransportRequestInit {
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string;
+  signal?: AbortSignal;
+  redirect?: "error";
+}
+
+export interface TransportResponse extends HttpResponseLike {
+  readonly ok: boolean;
+  /** The whole body as text (at most `maxTextBytes`). */
+  text(): Promise<string>;
+  /** The whole body parsed as JSON. */
+  json(): Promise<unknown>;
+}
+
+export type TransportFetch = (url: string, init?: TransportRequestInit) => Promise<TransportResponse>;
+
+/** Upper bound on a body read whole by `text()` / `json()` (the core reads with its own limit). */
+export const maxTextBytes = 32 * 1024 * 1024;
 
 export function cloudOrigins(cloud: Cloud): Set<string> {
   const out = new Set<string>();
@@ -30,92 +60,134 @@ export function cloudOrigins(cloud: Cloud): Set<string> {
   return out;
 }
 
-interface RawResponse {
-  status: number;
-  headers: Record<string, string>;
-  body: Buffer;
+function abortReason(signal: AbortSignal): unknown {
+  if (signal.reason !== undefined) return signal.reason;
+  const e = new Error("The operation was aborted.");
+  e.name = "AbortError";
+  return e;
 }
 
-function pinnedRequest(
+function headerRecord(res: IncomingMessage): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(res.headers)) {
+    if (v !== undefined) out[k] = Array.isArray(v) ? v.join(", ") : String(v);
+  }
+  return out;
+}
+
+/** The body of an answer as the core's chunked stream, with backpressure and cancel. */
+function byteStream(res: IncomingMessage): ByteStreamLike {
+  const chunks = res[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  const cancel = async () => {
+    res.destroy();
+  };
+  return {
+    getReader: () => ({
+      async read() {
+        const next = await chunks.next();
+        return next.done ? { done: true } : { done: false, value: next.value };
+      },
+      cancel,
+    }),
+    cancel,
+  };
+}
+
+async function readAll(res: IncomingMessage, limit: number): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of res as AsyncIterable<Buffer>) {
+    total += chunk.length;
+    if (total > limit) {
+      res.destroy();
+      throw new Error(`The answer is larger than ${limit} bytes.`);
+    }
+    parts.push(chunk);
+  }
+  return Buffer.concat(parts);
+}
+
+function send(
   agent: Agent,
   url: string,
   method: string,
   headers: Record<string, string>,
   body: Buffer | undefined,
   signal: AbortSignal | undefined,
-): Promise<RawResponse> {
+): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) {
-      reject(signal.reason ?? new DOMException("The operation was aborted.", "AbortError"));
+      reject(abortReason(signal));
       return;
     }
-    const req = httpsRequest(url, { method, headers, agent, signal }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("error", reject);
-      res.on("end", () => {
-        const out: Record<string, string> = {};
-        for (const [k, v] of Object.entries(res.headers)) {
-          if (v !== undefined) out[k] = Array.isArray(v) ? v.join(", ") : String(v);
-        }
-        resolve({ status: res.statusCode ?? 0, headers: out, body: Buffer.concat(chunks) });
-      });
-    });
+    const req = httpsRequest(url, { method, headers, agent, ...(signal ? { signal } : {}) }, resolve);
     req.on("error", reject);
     req.end(body);
   });
 }
 
-async function bodyBuffer(body: BodyInit | null | undefined): Promise<Buffer | undefined> {
-  if (body === null || body === undefined) return undefined;
-  if (typeof body === "string") return Buffer.from(body);
-  if (body instanceof Uint8Array) return Buffer.from(body);
-  if (body instanceof ArrayBuffer) return Buffer.from(body);
-  if (body instanceof URLSearchParams) return Buffer.from(body.toString());
-  return Buffer.from(await new Response(body).arrayBuffer());
+function toResponse(res: IncomingMessage, method: string): TransportResponse {
+  const status = res.statusCode ?? 0;
+  const headers = headerRecord(res);
+  const noBody = status === 204 || status === 304 || method === "HEAD";
+  if (noBody) res.resume();
+  let consumed = false;
+  const whole = async (): Promise<Buffer> => {
+    if (consumed) throw new TypeError("The body has already been read.");
+    consumed = true;
+    return noBody ? Buffer.alloc(0) : readAll(res, maxTextBytes);
+  };
+  const text = async () => (await whole()).toString("utf8");
+  return {
+    status,
+    ok: status >= 200 && status < 300,
+    headers: { get: (name) => headers[name.toLowerCase()] ?? null },
+    body: noBody ? null : byteStream(res),
+    text,
+    json: async () => JSON.parse(await text()) as unknown,
+  };
 }
 
 export interface CloudTransport {
-  fetch: FetchLike;
+  fetch: TransportFetch;
   networkClient: INetworkModule;
   close(): void;
 }
 
 /**
- * One transport per cloud: a WHATWG `fetch` for the core and an MSAL `INetworkModule` for
- * sign-in, both trusting the cloud's CA for the cloud's hosts only.
+ * One transport per cloud: the core's `fetch` and MSAL's `INetworkModule` for sign-in, both
+ * trusting the cloud's CA for the cloud's hosts only.
  */
 export function createCloudTransport(cloud: Cloud, trace?: (e: SignInTraceEvent) => void): CloudTransport {
   const origins = cloudOrigins(cloud);
-  const agent = cloud.caCertPem ? new Agent({ ca: cloud.caCertPem, keepAlive: true }) : undefined;
-  const pinned = (url: string) => {
-    if (!agent) return false;
+  // A cloud with its own CA: that CA only, pinned (see pinned-tls.ts).
+  const pinnedAgent = cloud.caCertPem ? new PinnedAgent(parseAnchors(cloud.caCertPem)) : undefined;
+  let publicAgent: Agent | undefined;
+  const agentFor = (url: string): Agent => {
+    let origin: string | undefined;
     try {
-      return origins.has(new URL(url).origin);
+      origin = new URL(url).origin;
     } catch {
-      return false;
+      origin = undefined;
     }
+    if (pinnedAgent && origin !== undefined && origins.has(origin)) return pinnedAgent;
+    // One TLS context shared by every connection (one per connection would rebuild the trust
+    // store for each parallel request); the platform's trust, built on first use.
+    publicAgent ??= new Agent({ secureContext: createSecureContext(), keepAlive: true });
+    return publicAgent;
   };
 
-  const fetchImpl: FetchLike = async (input, init) => {
-    const req = input instanceof Request ? input : undefined;
-    const url = req ? req.url : String(input);
-    if (!pinned(url) || !agent) return globalThis.fetch(input, init);
-    const method = (init?.method ?? req?.method ?? "GET").toUpperCase();
+  const fetchImpl: TransportFetch = async (url, init = {}) => {
+    const method = (init.method ?? "GET").toUpperCase();
     const headers: Record<string, string> = {};
-    new Headers(init?.headers ?? req?.headers).forEach((v, k) => {
-      headers[k] = v;
-    });
-    const body = await bodyBuffer(init?.body ?? (req ? await req.arrayBuffer() : undefined));
+    for (const [k, v] of Object.entries(init.headers ?? {})) headers[k.toLowerCase()] = v;
+    const body = init.body !== undefined ? Buffer.from(init.body, "utf8") : undefined;
     if (body && headers["content-length"] === undefined) headers["content-length"] = String(body.length);
-    const raw = await pinnedRequest(agent, url, method, headers, body, init?.signal ?? req?.signal ?? undefined);
-    const nullBody = raw.status === 204 || raw.status === 304 || method === "HEAD";
-    const responseHeaders = new Headers();
-    for (const [k, v] of Object.entries(raw.headers)) responseHeaders.append(k, v);
-    return new Response(nullBody ? null : new Uint8Array(raw.body), { status: raw.status, headers: responseHeaders });
+    const res = await send(agentFor(url), url, method, headers, body, init.signal);
+    return toResponse(res, method);
   };
 
-  const send = async <T>(
+  const msalSend = async <T>(
     url: string,
     method: "GET" | "POST",
     options?: NetworkRequestOptions,
@@ -124,41 +196,38 @@ export function createCloudTransport(cloud: Cloud, trace?: (e: SignInTraceEvent)
     const headers: Record<string, string> = { ...(options?.headers ?? {}) };
     const body = method === "POST" ? Buffer.from(options?.body ?? "") : undefined;
     if (body) headers["content-length"] = String(body.length);
-    let raw: RawResponse;
+    let status: number;
+    let responseHeaders: Record<string, string>;
+    let raw: Buffer;
     try {
-      if (pinned(url) && agent) {
-        raw = await pinnedRequest(agent, url, method, headers, body, undefined);
-      } else {
-        const res = await globalThis.fetch(url, { method, headers, ...(body ? { body: new Uint8Array(body) } : {}) });
-        const h: Record<string, string> = {};
-        res.headers.forEach((v, k) => {
-          h[k] = v;
-        });
-        raw = { status: res.status, headers: h, body: Buffer.from(await res.arrayBuffer()) };
-      }
+      const res = await send(agentFor(url), url, method, headers, body, undefined);
+      status = res.statusCode ?? 0;
+      responseHeaders = headerRecord(res);
+      raw = await readAll(res, maxTextBytes);
     } catch (e) {
       trace?.({ method, url, status: 0, durationMs: Date.now() - started, error: (e as Error).message });
       throw e;
     }
-    trace?.({ method, url, status: raw.status, durationMs: Date.now() - started });
+    trace?.({ method, url, status, durationMs: Date.now() - started });
     let parsed: unknown = {};
     try {
-      parsed = raw.body.length ? JSON.parse(raw.body.toString("utf8")) : {};
+      parsed = raw.length ? JSON.parse(raw.toString("utf8")) : {};
     } catch {
       parsed = {};
     }
     // MSAL reads status and body; an error status is a resolved response, not a rejection.
-    return { status: raw.status, headers: raw.headers, body: parsed as T };
+    return { status, headers: responseHeaders, body: parsed as T };
   };
 
   return {
     fetch: fetchImpl,
     networkClient: {
-      sendGetRequestAsync: <T>(url: string, options?: NetworkRequestOptions) => send<T>(url, "GET", options),
-      sendPostRequestAsync: <T>(url: string, options?: NetworkRequestOptions) => send<T>(url, "POST", options),
+      sendGetRequestAsync: <T>(url: string, options?: NetworkRequestOptions) => msalSend<T>(url, "GET", options),
+      sendPostRequestAsync: <T>(url: string, options?: NetworkRequestOptions) => msalSend<T>(url, "POST", options),
     },
     close() {
-      agent?.destroy();
+      pinnedAgent?.destroy();
+      publicAgent?.destroy();
     },
   };
 }

@@ -72,6 +72,9 @@ export async function openAuth(options: OpenAuthOptions): Promise<AuthSession> {
   const store = await openTokenStore(settings.tokenCache.value, options.dir, options.deps.secretStore, (m) =>
     io.stderr.write(`pimkit: warning: ${m}\n`),
   );
+  // Read the token cache now: the read overlaps the transport's set-up.
+  const raw = store.readRaw();
+  raw.catch(() => undefined);
   const transport = createCloudTransport(cloud, options.trace);
   const authorityHost = cloud.authorityHost.replace(/\/+$/, "");
   const builtIn = ["public", "usgov", "china"].includes(ref);
@@ -111,10 +114,8 @@ export async function openAuth(options: OpenAuthOptions): Promise<AuthSession> {
   const msalAccount = async (): Promise<AccountInfo | null> =>
     pick(await (await app()).getTokenCache().getAllAccounts());
   // Before MSAL is loaded nothing in this process writes the cache, so one read serves them all.
-  let raw: Promise<string> | undefined;
   const serializedCache = async (): Promise<string> => {
     if (loaded) return (await app()).getTokenCache().serialize();
-    raw ??= store.readRaw();
     return raw;
   };
   const account = async (): Promise<AccountInfo | null> => {

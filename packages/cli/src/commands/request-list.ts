@@ -29,7 +29,7 @@ export const requestList = defineCommand({
       const listing = await h.client.listRequests({ pendingOnly: ctx.flags.pending, abortSignal: ctx.io.signal });
       signInCheck(h);
       reportProblems(ctx, listing.problems, 3);
-      const requests = [...listing.requests].sort((a, b) => (b.createdAt ?? "").localeCompare(a.createdAt ?? ""));
+      const requests = [...listing.requests].sort((a, b) => newestFirst(a.createdAt, b.createdAt));
       const now = ctx.deps.now();
       return {
         data: requests.map(requestJson),
@@ -61,3 +61,10 @@ export const requestList = defineCommand({
     }
   },
 });
+
+/** The newest request first (a missing or unreadable time last). */
+function newestFirst(a: string | null | undefined, b: string | null | undefined): number {
+  const x = a ? Date.parse(a) : Number.NaN;
+  const y = b ? Date.parse(b) : Number.NaN;
+  return (Number.isNaN(y) ? Number.NEGATIVE_INFINITY : y) - (Number.isNaN(x) ? Number.NEGATIVE_INFINITY : x) || 0;
+}

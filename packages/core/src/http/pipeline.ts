@@ -1,6 +1,7 @@
 import type { Cloud } from "@pimkit/contracts";
 import { onAbort } from "../abort";
 import { parseClaimsChallenge } from "../claims";
+import type { FetchLike, HeaderLookup, HttpResponseLike } from "../client-types";
 import type { Clock } from "../clock";
 import { isAbortError, isPimError, PimError } from "../errors";
 import { type Logger, redactUrl, type TraceHook } from "../logger";
@@ -8,7 +9,7 @@ import { parseRetryAfter } from "./retry-after";
 import type { AuthSession, TokenPlane, TokenProvider } from "./tokens";
 import { upstreamToError } from "./upstream";
 
-export type FetchFn = (input: string, init?: RequestInit) => Promise<Response>;
+export type FetchFn = FetchLike;
 
 /** What one logical request needs; the pipeline does the rest (ids, auth, retry, parsing). */
 export interface RequestSpec {
@@ -33,7 +34,7 @@ export interface RequestSpec {
 
 export interface HttpResult {
   status: number;
-  headers: Headers;
+  headers: HeaderLookup;
   /** Parsed JSON body (undefined when empty). */
   body: unknown;
   /** The service's request id. */
@@ -362,7 +363,7 @@ function isAmbiguousTransport(e: PimError): boolean {
   return e.code === "network_error" || e.code === "timeout" || e.code === "malformed_response";
 }
 
-async function readLimited(res: Response, maxBytes: number): Promise<string> {
+async function readLimited(res: HttpResponseLike, maxBytes: number): Promise<string> {
   const declared = Number(res.headers.get("content-length"));
   if (Number.isFinite(declared) && declared > maxBytes) {
     await res.body?.cancel().catch(() => undefined);
@@ -374,7 +375,7 @@ async function readLimited(res: Response, maxBytes: number): Promise<string> {
   let total = 0;
   for (;;) {
     const { done, value } = await reader.read();
-    if (done) break;
+    if (done || !value) break;
     total += value.byteLength;
     if (total > maxBytes) {
       await reader.cancel().catch(() => undefined);
