@@ -1,49 +1,74 @@
 #!/usr/bin/env node
+// Builds what the bins and the demo run, so a fresh clone needs nothing else (runs on `npm ci`
+// through `prepare`, and before `npm test`): workspace packages are TypeScript sources, bundled in.
+// - the emulator: one file, by esbuild;
+// - the CLI: by Rolldown, laid out for start-up time (see below);
+// - the portal: by Vite.
 import { spawnSync } from "node:child_process";
-// Builds what the bins and the demo run: each Node entry bundled by esbuild into its package's
-// dist/ (workspace packages are TypeScript sources, so they are bundled in), and the portal by Vite.
-// Runs on `npm ci` (prepare) and before `npm test`, so a fresh clone needs nothing else.
 import { existsSync, rmSync } from "node:fs";
-import { basename, dirname, resolve } from "node:path";
-import { build } from "esbuild";
+import { resolve } from "node:path";
+import { build as esbuild } from "esbuild";
+import { build as rolldown } from "rolldown";
 
 const root = resolve(new URL("..", import.meta.url).pathname);
-const nodeEntries = [
-  { entry: "packages/emulator/src/bin.ts", out: "packages/emulator/dist/pimkit-emulator.js" },
-  // The CLI is split into chunks so `pimkit --version` and help load only the small entry; each
-  // command's heavy modules (MSAL, core, the emulator) are separate files loaded on first use.
-  { entry: "packages/cli/src/bin.ts", out: "packages/cli/dist/pimkit.js", split: true },
-];
-// Native or optional modules stay outside the bundle.
+// Native or optional modules stay outside the bundles.
 const external = ["@napi-rs/keyring", "playwright-core", "chromium-bidi", "fsevents"];
+const requireBanner =
+  "import { createRequire as __pimkitCreateRequire } from 'node:module'; const require = __pimkitCreateRequire(import.meta.url);";
 
 const started = Date.now();
-for (const { entry, out, split } of nodeEntries) {
-  if (!existsSync(resolve(root, entry))) continue;
-  const chunks = resolve(root, dirname(out), "chunks");
-  if (split && existsSync(chunks)) rmSync(chunks, { recursive: true, force: true });
-  await build({
-    ...(split
-      ? {
-          entryPoints: { [basename(out, ".js")]: resolve(root, entry) },
-          outdir: resolve(root, dirname(out)),
-          splitting: true,
-          chunkNames: "chunks/[name]-[hash]",
-        }
-      : { entryPoints: [resolve(root, entry)], outfile: resolve(root, out) }),
-    bundle: true,
-    platform: "node",
+
+await esbuild({
+  entryPoints: [resolve(root, "packages/emulator/src/bin.ts")],
+  outfile: resolve(root, "packages/emulator/dist/pimkit-emulator.js"),
+  bundle: true,
+  platform: "node",
+  format: "esm",
+  target: "node20",
+  sourcemap: "linked",
+  legalComments: "none",
+  external,
+  logLevel: "warning",
+  banner: { js: requireBanner },
+});
+
+// The CLI. Every module file Node loads costs a resolution, a read and a link, so a command's
+// path should cross as few files as possible: `pimkit --version` loads only the entry; any other
+// command loads the entry and one chunk holding all the commands, the core and the contracts.
+// What only some commands need stays apart, loaded on first use: MSAL and the loopback sign-in,
+// the browser launcher, the emulator, the portal server, the YAML and JMESPath libraries.
+// (Rolldown gives bundled CommonJS code its own `require`, so this build needs no banner.)
+const cliDist = resolve(root, "packages/cli/dist");
+rmSync(cliDist, { recursive: true, force: true });
+const ownCode = /[\\/]packages[\\/](cli|core|contracts)[\\/]src[\\/]/;
+const apart =
+  /[\\/]packages[\\/]cli[\\/]src[\\/](bin|version|auth[\\/](msal-app|browser)|app[\\/](emulator|portal))\.ts$/;
+await rolldown({
+  input: { pimkit: resolve(root, "packages/cli/src/bin.ts") },
+  platform: "node",
+  external: [/^node:/, ...external],
+  logLevel: "warn",
+  onLog(level, log, handler) {
+    // A dynamic import of a module that is in the same chunk anyway is the point of the layout.
+    if (log.code === "INEFFECTIVE_DYNAMIC_IMPORT") return;
+    handler(level, log);
+  },
+  output: {
+    dir: cliDist,
     format: "esm",
-    target: "node20",
-    sourcemap: "linked",
-    legalComments: "none",
-    external,
-    logLevel: "warning",
-    banner: {
-      js: "import { createRequire as __pimkitCreateRequire } from 'node:module'; const require = __pimkitCreateRequire(import.meta.url);",
+    entryFileNames: "[name].js",
+    chunkFileNames: "chunks/[name]-[hash].js",
+    sourcemap: true,
+    codeSplitting: {
+      // Only the modules named here: a group would otherwise also take in what they import, such
+      // as the version module the entry needs for `--version`.
+      groups: [
+        { name: "cli", test: (id) => ownCode.test(id) && !apart.test(id), includeDependenciesRecursively: false },
+      ],
     },
-  });
-}
+  },
+});
+
 if (existsSync(resolve(root, "packages/portal/vite.config.ts"))) {
   const r = spawnSync(
     process.execPath,

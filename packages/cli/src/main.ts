@@ -1,4 +1,5 @@
 import type { CliDeps } from "./app/deps";
+import { openStores } from "./app/state";
 import { commands } from "./commands/index";
 import type { AnyCommand, CommandContext, FlagSpecs, GlobalOptions, OutputFormat } from "./framework/command";
 import { CliError, isCliError, UsageError } from "./framework/errors";
@@ -196,7 +197,6 @@ function fillFlagDefaults(command: AnyCommand, flags: Record<string, unknown>): 
 }
 
 async function configuredOutput(io: CliIo, deps: CliDeps): Promise<OutputFormat> {
-  const { openStores } = await import("./app/state");
   try {
     const config = await openStores(io, deps).config.read();
     const v = config.settings.output;

@@ -133,7 +133,7 @@ export function renderReference(commands: readonly AnyCommand[]): string {
     "| `session.json` | who is signed in, in which tenant, cloud and app (no secret) |",
     "| `profiles.json` | saved profiles |",
     "| `history.json` | what pimkit did, per role outcome and request id (never tokens, justifications or tickets) |",
-    "| `policy-cache.json` | role policies read from the tenant, kept 30 minutes |",
+    "| `policy-cache.json` | role policies, authentication context names and administrative unit names read from the tenant, kept 30 minutes (no tokens) |",
     "| `token-cache.enc` | keyring mode: the token cache, AES-256-GCM encrypted; the key is in the OS secret store |",
     "| `token-cache.json` | file mode (explicit opt-in only): the token cache in plain text, 0600 |",
     "",

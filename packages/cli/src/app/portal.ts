@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { defaultClientId } from "@pimkit/contracts";
+import { resolveCloud } from "../auth/cloud";
 import type { CommandContext, CommandResult, FlagSpecs } from "../framework/command";
 import { CliError, UsageError } from "../framework/errors";
 import { exitCodes } from "../framework/exit-codes";
@@ -33,7 +34,6 @@ export async function servePortalCommand(ctx: CommandContext<FlagSpecs>): Promis
     throw new UsageError(`--port must be an integer from 0 to 65535, got "${portRaw}".`);
   }
   const rt = await loadRuntime(ctx);
-  const { resolveCloud } = await import("../auth/cloud");
   const { cloud } = await resolveCloud(rt.settings.cloud.value, ctx.io.cwd);
   const { servePortal } = await import("@pimkit/portal/server");
   const distDir = findPortalDist();

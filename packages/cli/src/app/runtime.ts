@@ -1,11 +1,17 @@
+import { randomUUID } from "node:crypto";
+import { isAbsolute, resolve } from "node:path";
 import type { AccountInfo, AuthenticationResult } from "@azure/msal-node";
 import type { PimClient, TraceEvent } from "@pimkit/core";
+import { createPimClient, redactUrl } from "@pimkit/core";
 import type { AuthSession } from "../auth/session";
+import { canSignIn, openAuth, signInHint } from "../auth/session";
 import type { CommandContext, FlagSpecs } from "../framework/command";
 import { SignInRequiredError } from "../framework/errors";
 import { sanitizeText } from "../output/sanitize";
 import type { Settings } from "../state/config";
 import type { SessionInfo } from "../state/session";
+import { version } from "../version";
+import { FilePolicyCache } from "./policy-cache";
 import { type EffectiveSettings, effectiveSettings } from "./settings";
 import { openStores, type Stores } from "./state";
 
@@ -50,8 +56,6 @@ export function traceLine(
 }
 
 export async function openAuthFor(ctx: CommandContext<FlagSpecs>, rt: Runtime): Promise<AuthSession> {
-  const { openAuth } = await import("../auth/session");
-  const { redactUrl } = await import("@pimkit/core");
   const sameCloud =
     rt.session !== null && rt.session.cloud === (await normalisedCloudRef(ctx, rt.settings.cloud.value));
   const auth = await openAuth({
@@ -72,7 +76,6 @@ export async function openAuthFor(ctx: CommandContext<FlagSpecs>, rt: Runtime): 
 }
 
 async function normalisedCloudRef(ctx: CommandContext<FlagSpecs>, ref: string): Promise<string> {
-  const { isAbsolute, resolve } = await import("node:path");
   if (["public", "usgov", "china"].includes(ref)) return ref;
   return isAbsolute(ref) ? ref : resolve(ctx.io.cwd, ref);
 }
@@ -122,14 +125,10 @@ export interface ClientHandle {
 
 /** The core client for the current cloud, tenant and account; signs in first when possible. */
 export async function openClient(ctx: CommandContext<FlagSpecs>, rt: Runtime): Promise<ClientHandle> {
-  // Start the policy cache read and the core's loading now, so they overlap sign-in set-up.
-  const corePromise = import("@pimkit/core");
-  corePromise.catch(() => undefined);
-  const { FilePolicyCache } = await import("./policy-cache");
+  // Start reading the policy cache now, so the read overlaps the sign-in set-up.
   const cache = new FilePolicyCache(rt.stores.dir, () => ctx.deps.now().getTime());
   cache.preload();
   const auth = await openAuthFor(ctx, rt);
-  const { canSignIn, signInHint } = await import("../auth/session");
   let account = await auth.account();
   if (!account) {
     if (!canSignIn(ctx.io)) {
@@ -142,8 +141,6 @@ export async function openClient(ctx: CommandContext<FlagSpecs>, rt: Runtime): P
   }
   const tenantId = auth.credential.tenantId ?? account.tenantId;
   auth.credential.tenantId = tenantId;
-  const { createPimClient } = await corePromise;
-  const { version } = await import("../version");
   const client = createPimClient({
     cloud: auth.cloud,
     credential: auth.credential,
@@ -151,6 +148,8 @@ export async function openClient(ctx: CommandContext<FlagSpecs>, rt: Runtime): P
     cache,
     tenantId,
     userAgent: `pimkit/${version}`,
+    // node:crypto is loaded already; the global Web Crypto would load another module.
+    newGuid: randomUUID,
     ...(debugApi(ctx) ? { trace: (e: TraceEvent) => ctx.io.stderr.write(`${traceLine(e)}\n`) } : {}),
   });
   return {

@@ -75,34 +75,70 @@ function headerRecord(res: IncomingMessage): Record<string, string> {
   return out;
 }
 
-/** The body of an answer as the core's chunked stream, with backpressure and cancel. */
+/**
+ * The body of an answer as the core's chunked stream: chunks are taken one at a time (the
+ * response is paused between reads, so a large body is not buffered ahead of its reader), and
+ * `cancel` drops the connection.
+ */
 function byteStream(res: IncomingMessage): ByteStreamLike {
-  const chunks = res[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  const queue: Buffer[] = [];
+  let ended = false;
+  let failure: Error | undefined;
+  let wake: (() => void) | undefined;
+  const notify = () => {
+    const w = wake;
+    wake = undefined;
+    w?.();
+  };
+  res.on("data", (chunk: Buffer) => {
+    queue.push(chunk);
+    res.pause();
+    notify();
+  });
+  res.on("end", () => {
+    ended = true;
+    notify();
+  });
+  res.on("error", (e: Error) => {
+    failure ??= e;
+    notify();
+  });
+  res.on("close", () => {
+    if (!ended) failure ??= new Error("The connection closed before the answer was complete.");
+    notify();
+  });
   const cancel = async () => {
     res.destroy();
   };
-  return {
-    getReader: () => ({
-      async read() {
-        const next = await chunks.next();
-        return next.done ? { done: true } : { done: false, value: next.value };
-      },
-      cancel,
-    }),
-    cancel,
+  const read = async (): Promise<{ done: boolean; value?: Uint8Array }> => {
+    for (;;) {
+      const chunk = queue.shift();
+      if (chunk) return { done: false, value: chunk };
+      if (failure) throw failure;
+      if (ended) return { done: true };
+      const arrived = new Promise<void>((resolve) => {
+        wake = resolve;
+      });
+      res.resume();
+      await arrived;
+    }
   };
+  return { getReader: () => ({ read, cancel }), cancel };
 }
 
-async function readAll(res: IncomingMessage, limit: number): Promise<Buffer> {
-  const parts: Buffer[] = [];
+async function readAll(stream: ByteStreamLike, limit: number): Promise<Buffer> {
+  const reader = stream.getReader();
+  const parts: Uint8Array[] = [];
   let total = 0;
-  for await (const chunk of res as AsyncIterable<Buffer>) {
-    total += chunk.length;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done || !value) break;
+    total += value.byteLength;
     if (total > limit) {
-      res.destroy();
+      await reader.cancel();
       throw new Error(`The answer is larger than ${limit} bytes.`);
     }
-    parts.push(chunk);
+    parts.push(value);
   }
   return Buffer.concat(parts);
 }
@@ -131,18 +167,19 @@ function toResponse(res: IncomingMessage, method: string): TransportResponse {
   const headers = headerRecord(res);
   const noBody = status === 204 || status === 304 || method === "HEAD";
   if (noBody) res.resume();
+  const body = noBody ? null : byteStream(res);
   let consumed = false;
   const whole = async (): Promise<Buffer> => {
     if (consumed) throw new TypeError("The body has already been read.");
     consumed = true;
-    return noBody ? Buffer.alloc(0) : readAll(res, maxTextBytes);
+    return body ? readAll(body, maxTextBytes) : Buffer.alloc(0);
   };
   const text = async () => (await whole()).toString("utf8");
   return {
     status,
     ok: status >= 200 && status < 300,
     headers: { get: (name) => headers[name.toLowerCase()] ?? null },
-    body: noBody ? null : byteStream(res),
+    body,
     text,
     json: async () => JSON.parse(await text()) as unknown,
   };
@@ -203,7 +240,7 @@ export function createCloudTransport(cloud: Cloud, trace?: (e: SignInTraceEvent)
       const res = await send(agentFor(url), url, method, headers, body, undefined);
       status = res.statusCode ?? 0;
       responseHeaders = headerRecord(res);
-      raw = await readAll(res, maxTextBytes);
+      raw = await readAll(byteStream(res), maxTextBytes);
     } catch (e) {
       trace?.({ method, url, status: 0, durationMs: Date.now() - started, error: (e as Error).message });
       throw e;

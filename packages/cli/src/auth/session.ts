@@ -5,7 +5,6 @@ import type { CliDeps } from "../app/deps";
 import type { EffectiveSettings } from "../app/settings";
 import { CliError, InterruptedError, SignInRequiredError } from "../framework/errors";
 import { type CliIo, isInteractive } from "../framework/io";
-import { launchBrowser } from "./browser";
 import { resolveCloud } from "./cloud";
 import { type CloudTransport, createCloudTransport, type SignInTraceEvent } from "./https";
 import { accountsInCache, findCachedAccessToken, scopesAsCached } from "./scope-match";
@@ -356,7 +355,7 @@ export class CliCredential implements TokenCredential {
         : "pimkit: opening the sign-in page in your browser…\n",
     );
     let launchFailed: Promise<never> | undefined;
-    const app = await this.session.app();
+    const [app, { launchBrowser }] = await Promise.all([this.session.app(), import("./browser")]);
     const acquire = app.acquireTokenInteractive({
       scopes,
       authority: authority ?? this.authority(),

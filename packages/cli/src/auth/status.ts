@@ -1,3 +1,4 @@
+import { defaultClientId } from "@pimkit/contracts";
 import type { Runtime } from "../app/runtime";
 import type { CommandContext, FlagSpecs } from "../framework/command";
 import { isCliError } from "../framework/errors";
@@ -48,7 +49,6 @@ function claimsOf(token: string | undefined): Record<string, unknown> {
 
 /** Everything `auth status` shows, from the session and the token cache; no network. */
 export async function describeStatus(ctx: CommandContext<FlagSpecs>, rt: Runtime): Promise<AuthStatus> {
-  const { defaultClientId } = await import("@pimkit/contracts");
   const session = rt.session;
   const { cloud, ref } = await resolveCloud(rt.settings.cloud.value, ctx.io.cwd);
   const clientId = rt.settings.clientId.value ?? defaultClientId;

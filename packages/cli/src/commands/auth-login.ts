@@ -1,3 +1,6 @@
+import { recordHistory } from "../app/history";
+import { loadRuntime, openAuthFor, signIn } from "../app/runtime";
+import { canSignIn, signInHint } from "../auth/session";
 import { defineCommand } from "../framework/command";
 import { SignInRequiredError } from "../framework/errors";
 
@@ -20,9 +23,6 @@ export const authLogin = defineCommand({
     { command: "pimkit auth login --cloud usgov", description: "Sign in to US Government cloud" },
   ],
   async run(ctx) {
-    const { loadRuntime, openAuthFor, signIn } = await import("../app/runtime");
-    const { canSignIn, signInHint } = await import("../auth/session");
-    const { recordHistory } = await import("../app/history");
     const rt = await loadRuntime(ctx);
     const deviceCode = ctx.flags["device-code"];
     if (!deviceCode && !canSignIn(ctx.io)) {

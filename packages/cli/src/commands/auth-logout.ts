@@ -1,3 +1,6 @@
+import { recordHistory } from "../app/history";
+import { loadRuntime } from "../app/runtime";
+import { logout } from "../auth/logout";
 import { defineCommand } from "../framework/command";
 
 export const authLogout = defineCommand({
@@ -14,9 +17,6 @@ export const authLogout = defineCommand({
     { command: "pimkit auth logout --all", description: "Remove every cached token" },
   ],
   async run(ctx) {
-    const { loadRuntime } = await import("../app/runtime");
-    const { logout } = await import("../auth/logout");
-    const { recordHistory } = await import("../app/history");
     const rt = await loadRuntime(ctx);
     const result = await logout(ctx, rt, ctx.flags.all);
     await recordHistory(ctx, rt, {

@@ -1,3 +1,5 @@
+import { loadRuntime } from "../app/runtime";
+import { describeStatus } from "../auth/status";
 import { defineCommand } from "../framework/command";
 import { exitCodes } from "../framework/exit-codes";
 import { renderDetails } from "../output/table";
@@ -17,8 +19,6 @@ export const authStatus = defineCommand({
     },
   ],
   async run(ctx) {
-    const { loadRuntime } = await import("../app/runtime");
-    const { describeStatus } = await import("../auth/status");
     const rt = await loadRuntime(ctx);
     const status = await describeStatus(ctx, rt);
     if (!status.signedIn) ctx.io.stderr.write("pimkit: not signed in. Run `pimkit auth login`.\n");

@@ -1,3 +1,4 @@
+import { completionScript } from "../completion";
 import { defineCommand } from "../framework/command";
 
 export const completion = defineCommand({
@@ -14,7 +15,6 @@ export const completion = defineCommand({
     { command: "pimkit completion pwsh >> $PROFILE", description: "PowerShell" },
   ],
   async run(ctx) {
-    const { completionScript } = await import("../completion");
     const { commands } = await import("./index");
     ctx.io.stdout.write(completionScript(ctx.args[0] ?? "", commands));
     return {};

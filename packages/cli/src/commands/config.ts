@@ -1,3 +1,5 @@
+import { openStores } from "../app/state";
+import { resolveCloud } from "../auth/cloud";
 import { defineCommand } from "../framework/command";
 import { renderTable } from "../output/table";
 import { checkConfigValue, configKey, configKeys } from "../state/config";
@@ -13,7 +15,6 @@ export const configGet = defineCommand({
   examples: [{ command: "pimkit config get cloud", description: "The default cloud" }],
   async run(ctx) {
     const key = configKey(ctx.args[0] ?? "");
-    const { openStores } = await import("../app/state");
     const doc = await openStores(ctx.io, ctx.deps).config.read();
     const value = doc.settings[configKeys[key].field] ?? null;
     return { data: value, table: () => (value === null ? "" : `${value}\n`) };
@@ -44,10 +45,8 @@ export const configSet = defineCommand({
     let value = ctx.args[1] ?? "";
     checkConfigValue(key, value);
     if (key === "cloud") {
-      const { resolveCloud } = await import("../auth/cloud");
       value = (await resolveCloud(value, ctx.io.cwd)).ref;
     }
-    const { openStores } = await import("../app/state");
     await openStores(ctx.io, ctx.deps).config.update((doc) => ({
       value: { settings: { ...doc.settings, [configKeys[key].field]: value } },
       result: undefined,
@@ -64,7 +63,6 @@ export const configUnset = defineCommand({
   examples: [{ command: "pimkit config unset tenant", description: "Forget the default tenant" }],
   async run(ctx) {
     const key = configKey(ctx.args[0] ?? "");
-    const { openStores } = await import("../app/state");
     await openStores(ctx.io, ctx.deps).config.update((doc) => {
       const settings = { ...doc.settings };
       delete settings[configKeys[key].field];
@@ -81,7 +79,6 @@ export const configList = defineCommand({
   flags: {},
   examples: [{ command: "pimkit config list", description: "Every setting and its value" }],
   async run(ctx) {
-    const { openStores } = await import("../app/state");
     const stores = openStores(ctx.io, ctx.deps);
     const doc = await stores.config.read();
     const rows = Object.entries(configKeys).map(([key, spec]) => ({

@@ -1,4 +1,7 @@
+import { reportProblems, signInCheck } from "../app/problems";
+import { loadRuntime, openClient } from "../app/runtime";
 import { defineCommand } from "../framework/command";
+import { renderTable } from "../output/table";
 
 export const contextList = defineCommand({
   path: ["context", "list"],
@@ -9,9 +12,6 @@ export const contextList = defineCommand({
   flags: {},
   examples: [{ command: "pimkit context list", description: "What c1, c2… mean in this tenant" }],
   async run(ctx) {
-    const { loadRuntime, openClient } = await import("../app/runtime");
-    const { reportProblems, signInCheck } = await import("../app/problems");
-    const { renderTable } = await import("../output/table");
     const rt = await loadRuntime(ctx);
     const h = await openClient(ctx, rt);
     try {

@@ -1,4 +1,5 @@
 import { defineCommand } from "../framework/command";
+import { version } from "../version";
 
 export const emulatorStart = defineCommand({
   path: ["emulator", "start"],
@@ -34,7 +35,6 @@ export const emulatorStart = defineCommand({
   ],
   async run(ctx) {
     if (ctx.flags.version) {
-      const { version } = await import("../version");
       ctx.io.stdout.write(`${version}\n`);
       return {};
     }

@@ -1,3 +1,5 @@
+import { durationToSeconds, parseDurationInput } from "@pimkit/core";
+import { openStores } from "../app/state";
 import { defineCommand } from "../framework/command";
 import { isRealIsoDate } from "../framework/dates";
 import { UsageError } from "../framework/errors";
@@ -29,7 +31,6 @@ export const history = defineCommand({
     if (raw !== undefined) {
       if (isRealIsoDate(raw)) since = Date.parse(raw);
       else {
-        const { parseDurationInput, durationToSeconds } = await import("@pimkit/core");
         try {
           since = ctx.deps.now().getTime() - durationToSeconds(parseDurationInput(raw)) * 1000;
         } catch {
@@ -39,7 +40,6 @@ export const history = defineCommand({
         }
       }
     }
-    const { openStores } = await import("../app/state");
     const doc = await openStores(ctx.io, ctx.deps).history.read();
     const entries = doc.entries.filter((e) => since === undefined || Date.parse(e.at) >= since);
     const rows = entries.flatMap((e) =>

@@ -1,3 +1,4 @@
+import { openStores } from "../app/state";
 import { defineCommand } from "../framework/command";
 import { UsageError } from "../framework/errors";
 
@@ -8,7 +9,6 @@ export const profileDelete = defineCommand({
   flags: {},
   examples: [{ command: "pimkit profile delete oncall", description: "Forget a profile" }],
   async run(ctx) {
-    const { openStores } = await import("../app/state");
     const name = ctx.args[0] ?? "";
     const removed = await openStores(ctx.io, ctx.deps).profiles.update((doc) => {
       if (!doc.profiles[name]) return { value: doc, result: false };

@@ -1,3 +1,4 @@
+import { openStores } from "../app/state";
 import { defineCommand } from "../framework/command";
 import { renderTable } from "../output/table";
 
@@ -8,7 +9,6 @@ export const profileList = defineCommand({
   flags: {},
   examples: [{ command: "pimkit profile list", description: "Your saved role sets" }],
   async run(ctx) {
-    const { openStores } = await import("../app/state");
     const doc = await openStores(ctx.io, ctx.deps).profiles.read();
     const rows = Object.entries(doc.profiles)
       .sort(([a], [b]) => a.localeCompare(b))

@@ -1,5 +1,9 @@
+import * as core from "@pimkit/core";
+import { reportProblems, signInCheck } from "../app/problems";
+import { loadRuntime, openClient } from "../app/runtime";
 import { defineCommand } from "../framework/command";
 import { UsageError } from "../framework/errors";
+import { resolveRoles } from "../roles/resolve";
 import { profileNamePattern } from "../state/profiles";
 
 export const profileSave = defineCommand({
@@ -34,7 +38,6 @@ export const profileSave = defineCommand({
     if (!name || !profileNamePattern.test(name)) {
       throw new UsageError(`"${name ?? ""}" is not a valid profile name (letters, digits, ".", "_", "-"; up to 64).`);
     }
-    const core = await import("@pimkit/core");
     let duration: string | null = null;
     if (ctx.flags.duration !== undefined) {
       try {
@@ -46,9 +49,6 @@ export const profileSave = defineCommand({
     if ((ctx.flags["ticket-system"] === undefined) !== (ctx.flags["ticket-number"] === undefined)) {
       throw new UsageError("--ticket-system and --ticket-number go together.");
     }
-    const { loadRuntime, openClient } = await import("../app/runtime");
-    const { reportProblems, signInCheck } = await import("../app/problems");
-    const { resolveRoles } = await import("../roles/resolve");
     const rt = await loadRuntime(ctx);
     const h = await openClient(ctx, rt);
     try {

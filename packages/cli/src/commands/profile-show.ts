@@ -1,3 +1,4 @@
+import { openStores } from "../app/state";
 import { defineCommand } from "../framework/command";
 import { UsageError } from "../framework/errors";
 import { renderDetails } from "../output/table";
@@ -9,7 +10,6 @@ export const profileShow = defineCommand({
   flags: {},
   examples: [{ command: "pimkit profile show oncall", description: "Roles and defaults of a profile" }],
   async run(ctx) {
-    const { openStores } = await import("../app/state");
     const doc = await openStores(ctx.io, ctx.deps).profiles.read();
     const name = ctx.args[0] ?? "";
     const p = doc.profiles[name];

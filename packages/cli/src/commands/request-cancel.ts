@@ -1,4 +1,7 @@
+import { recordHistory } from "../app/history";
+import { loadRuntime, openClient } from "../app/runtime";
 import { defineCommand } from "../framework/command";
+import { UsageError } from "../framework/errors";
 import { exitCodes } from "../framework/exit-codes";
 
 export const requestCancel = defineCommand({
@@ -9,9 +12,6 @@ export const requestCancel = defineCommand({
   flags: {},
   examples: [{ command: "pimkit request cancel 3f2a9c1e-…", description: "Cancel a pending activation" }],
   async run(ctx) {
-    const { loadRuntime, openClient } = await import("../app/runtime");
-    const { recordHistory } = await import("../app/history");
-    const { UsageError } = await import("../framework/errors");
     const rt = await loadRuntime(ctx);
     const h = await openClient(ctx, rt);
     try {

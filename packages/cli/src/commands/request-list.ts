@@ -1,4 +1,9 @@
+import { formatDuration } from "@pimkit/core";
+import { reportProblems, signInCheck } from "../app/problems";
+import { loadRuntime, openClient } from "../app/runtime";
 import { defineCommand } from "../framework/command";
+import { renderTable } from "../output/table";
+import { kindLabel, relativeTime, requestJson } from "../roles/present";
 
 export const requestList = defineCommand({
   path: ["request", "list"],
@@ -18,11 +23,6 @@ export const requestList = defineCommand({
     },
   ],
   async run(ctx) {
-    const { loadRuntime, openClient } = await import("../app/runtime");
-    const { reportProblems, signInCheck } = await import("../app/problems");
-    const { requestJson, kindLabel, relativeTime } = await import("../roles/present");
-    const { renderTable } = await import("../output/table");
-    const { formatDuration } = await import("@pimkit/core");
     const rt = await loadRuntime(ctx);
     const h = await openClient(ctx, rt);
     try {

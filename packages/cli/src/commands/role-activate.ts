@@ -1,4 +1,5 @@
 import { defineCommand } from "../framework/command";
+import { activateRoles } from "../roles/activate";
 
 export const roleActivateFlags = {
   "all-eligible": { type: "boolean", description: "Activate every role you are eligible for." },
@@ -58,7 +59,6 @@ export const roleActivate = defineCommand({
     },
   ],
   async run(ctx) {
-    const { activateRoles } = await import("../roles/activate");
     return activateRoles(ctx);
   },
 });

@@ -1,4 +1,5 @@
 import { defineCommand } from "../framework/command";
+import { deactivateRoles } from "../roles/deactivate";
 
 export const roleDeactivate = defineCommand({
   path: ["role", "deactivate"],
@@ -14,7 +15,6 @@ export const roleDeactivate = defineCommand({
     { command: "pimkit role deactivate --all", description: "Deactivate everything you activated" },
   ],
   async run(ctx) {
-    const { deactivateRoles } = await import("../roles/deactivate");
     return deactivateRoles(ctx);
   },
 });

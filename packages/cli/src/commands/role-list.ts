@@ -1,5 +1,9 @@
+import { formatDuration } from "@pimkit/core";
+import { reportProblems, signInCheck } from "../app/problems";
+import { loadRuntime, openClient } from "../app/runtime";
 import { defineCommand } from "../framework/command";
 import { UsageError } from "../framework/errors";
+import { roleJson, roleTable } from "../roles/present";
 
 export const kindFlagValues = { entra: "entraRole", group: "group", azure: "azureRole" } as const;
 
@@ -22,7 +26,7 @@ export const roleList = defineCommand({
       description: "Only this plane: entra, group or azure.",
     },
     filter: { type: "string", valueName: "TEXT", description: "Only roles whose name, scope or id contains TEXT." },
-    refresh: { type: "boolean", description: "Read policies again instead of using the cached ones." },
+    refresh: { type: "boolean", description: "Read policies and names again instead of using the cached ones." },
   },
   examples: [
     { command: "pimkit role list", description: "Everything you hold or can activate" },
@@ -41,10 +45,6 @@ export const roleList = defineCommand({
     if (ctx.flags.all && states.length)
       throw new UsageError("--all cannot be combined with --eligible, --active or --pending.");
     const kinds = ctx.flags.kind.map((k) => kindFlagValues[k as keyof typeof kindFlagValues]);
-    const { loadRuntime, openClient } = await import("../app/runtime");
-    const { reportProblems, signInCheck } = await import("../app/problems");
-    const { formatDuration } = await import("@pimkit/core");
-    const { roleJson, roleTable } = await import("../roles/present");
     const rt = await loadRuntime(ctx);
     const h = await openClient(ctx, rt);
     try {

@@ -1,4 +1,10 @@
+import { formatDuration, matchRoles } from "@pimkit/core";
+import { reportProblems, signInCheck } from "../app/problems";
+import { loadRuntime, openClient } from "../app/runtime";
 import { defineCommand } from "../framework/command";
+import { renderDetails } from "../output/table";
+import { displayName, kindLabel, relativeTime, requirementSummary, roleJson } from "../roles/present";
+import { resolveRoles } from "../roles/resolve";
 
 export const roleShow = defineCommand({
   path: ["role", "show"],
@@ -24,12 +30,6 @@ export const roleShow = defineCommand({
     },
   ],
   async run(ctx) {
-    const { loadRuntime, openClient } = await import("../app/runtime");
-    const { reportProblems, signInCheck } = await import("../app/problems");
-    const { formatDuration, matchRoles } = await import("@pimkit/core");
-    const { resolveRoles } = await import("../roles/resolve");
-    const { roleJson, displayName, kindLabel, requirementSummary, relativeTime } = await import("../roles/present");
-    const { renderDetails } = await import("../output/table");
     const rt = await loadRuntime(ctx);
     const h = await openClient(ctx, rt);
     try {

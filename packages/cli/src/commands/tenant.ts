@@ -1,3 +1,9 @@
+import { graphScopes, qualifyGraphScopes } from "@pimkit/contracts";
+import { recordHistory } from "../app/history";
+import { signInCheck } from "../app/problems";
+import { loadRuntime, openClient } from "../app/runtime";
+import { warn } from "../app/state";
+import { listTenants } from "../app/tenants";
 import { defineCommand } from "../framework/command";
 import { UsageError } from "../framework/errors";
 import { renderTable } from "../output/table";
@@ -9,9 +15,6 @@ export const tenantList = defineCommand({
   flags: {},
   examples: [{ command: "pimkit tenant list", description: "Tenants you can act in" }],
   async run(ctx) {
-    const { loadRuntime, openClient } = await import("../app/runtime");
-    const { signInCheck } = await import("../app/problems");
-    const { listTenants } = await import("../app/tenants");
     const rt = await loadRuntime(ctx);
     const h = await openClient(ctx, rt);
     try {
@@ -48,11 +51,6 @@ export const tenantSwitch = defineCommand({
     { command: "pimkit tenant switch fabrikam.onmicrosoft.com", description: "Act in a tenant where you are a guest" },
   ],
   async run(ctx) {
-    const { loadRuntime, openClient } = await import("../app/runtime");
-    const { listTenants } = await import("../app/tenants");
-    const { recordHistory } = await import("../app/history");
-    const { warn } = await import("../app/state");
-    const { graphScopes, qualifyGraphScopes } = await import("@pimkit/contracts");
     const rt = await loadRuntime(ctx);
     const h = await openClient(ctx, rt);
     try {

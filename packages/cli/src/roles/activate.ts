@@ -1,4 +1,5 @@
 import type { ActivationInput, ActivationResult, EffectiveProgress, PimRole } from "@pimkit/core";
+import * as core from "@pimkit/core";
 import { recordHistory } from "../app/history";
 import { reportProblems } from "../app/problems";
 import { loadRuntime, openClient } from "../app/runtime";
@@ -31,7 +32,6 @@ const flagFor: Record<string, string> = {
 };
 
 export async function activateRoles(ctx: Ctx): Promise<CommandResult> {
-  const core = await import("@pimkit/core");
   const f = ctx.flags;
   // Everything that can be checked without the network is checked first (exit 2, nothing sent).
   const parseDuration = (text: string, flag: string) => {

@@ -1,4 +1,5 @@
 import type { PimRole } from "@pimkit/core";
+import * as core from "@pimkit/core";
 import { recordHistory } from "../app/history";
 import { reportProblems } from "../app/problems";
 import { loadRuntime, openClient } from "../app/runtime";
@@ -12,7 +13,6 @@ import { resolveRoles } from "./resolve";
 type Ctx = CommandContext<FlagSpecs> & { flags: { all: boolean } };
 
 export async function deactivateRoles(ctx: Ctx): Promise<CommandResult> {
-  const core = await import("@pimkit/core");
   if (ctx.flags.all && ctx.args.length) throw new UsageError("--all cannot be combined with role names.");
   if (!ctx.flags.all && ctx.args.length === 0) {
     throw new UsageError("Name at least one role, or use --all.", [], "missing_input");

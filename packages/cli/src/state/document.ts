@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { moveAside, readPrivateFile, withFileLock, writeFileAtomic } from "./atomic";
+import { checkNotWritableByOthers, moveAside, readPrivateFile, withFileLock, writeFileAtomic } from "./atomic";
 
 /**
  * A versioned JSON file in the config folder: `{ "version": N, ...body }`, validated on every
@@ -33,7 +33,6 @@ export class JsonDocument<T extends object> {
 
   async read(): Promise<T> {
     if (this.spec.strictPermissions) {
-      const { checkNotWritableByOthers } = await import("./atomic");
       await checkNotWritableByOthers(this.path);
     }
     const raw = await readPrivateFile(this.path);

@@ -4,7 +4,7 @@ import { parseClaimsChallenge } from "../claims";
 import type { FetchLike, HeaderLookup, HttpResponseLike } from "../client-types";
 import type { Clock } from "../clock";
 import { isAbortError, isPimError, PimError } from "../errors";
-import { type Logger, redactUrl, type TraceHook } from "../logger";
+import { type Logger, redactUrl, silentLogger, type TraceHook } from "../logger";
 import { parseRetryAfter } from "./retry-after";
 import type { AuthSession, TokenPlane, TokenProvider } from "./tokens";
 import { upstreamToError } from "./upstream";
@@ -297,7 +297,14 @@ export class Pipeline {
     });
     const t0 = this.cfg.clock.now();
     const startedReal = Date.now();
-    const traceBase = { method: spec.method, url: redactUrl(spec.url), requestId: clientRequestId, attempt };
+    // Redacting the URL costs a parse: only when something will read it.
+    const observed = this.cfg.trace !== undefined || this.cfg.logger !== silentLogger;
+    const traceBase = {
+      method: spec.method,
+      url: observed ? redactUrl(spec.url) : "",
+      requestId: clientRequestId,
+      attempt,
+    };
     try {
       const exchange = (async () => {
         const res = await this.cfg.fetch(spec.url, {

@@ -87,14 +87,22 @@ describe("discovery against the demo tenant", () => {
     for (const r of roles) expect(r.id).toMatch(/^(entra|group|azure)-[0-9a-z]+$/);
   });
 
-  it("caches policies per tenant for 30 minutes, with explicit invalidation", async () => {
+  it("caches policies and administrative unit names per tenant for 30 minutes, with explicit invalidation", async () => {
     h = await harness();
+    const auReads = (from: number) =>
+      h?.emu.admin
+        .requests()
+        .slice(from)
+        .filter((e) => /\/administrativeUnits\//i.test(e.path)).length;
     await h.client.listRoles();
+    expect(auReads(0)).toBeGreaterThan(0);
     const before = h.emu.admin.requests().length;
-    await h.client.listRoles();
+    const warm = await h.client.listRoles();
     const second = h.emu.admin.requests().slice(before);
     expect(second.filter((e) => /roleManagementPolicy/i.test(e.path))).toHaveLength(0);
-    // Past the 30-minute TTL the policies are read again.
+    expect(auReads(before)).toBe(0);
+    expect(byName(warm.roles, "User Administrator").scope.displayName).toBe("Finance Department");
+    // Past the 30-minute TTL the policies and names are read again.
     h.clock.advance(31 * 60_000);
     const ttl = h.emu.admin.requests().length;
     await h.client.listRoles();
@@ -104,6 +112,11 @@ describe("discovery against the demo tenant", () => {
         .slice(ttl)
         .filter((e) => /roleManagementPolicy/i.test(e.path)).length,
     ).toBeGreaterThan(0);
+    expect(auReads(ttl)).toBeGreaterThan(0);
+    // `refresh` reads them again at once.
+    const refreshed = h.emu.admin.requests().length;
+    await h.client.listRoles({ refresh: true });
+    expect(auReads(refreshed)).toBeGreaterThan(0);
     await h.client.invalidateCache();
     const mark = h.emu.admin.requests().length;
     await h.client.listRoles();
