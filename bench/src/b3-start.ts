@@ -4,12 +4,23 @@
  * folder). For the listing, the emulator's own time — the union of the intervals during which it
  * was answering one of the run's requests — is subtracted to give pimkit's own overhead.
  */
+import { spawn } from "node:child_process";
 import type { EmulatorProcess } from "./emulator-process";
 import { emulatorBusyMs, figuresOf, measure } from "./measure";
 import type { CliHome } from "./pimkit";
 import { type BenchResult, median, ms, round } from "./results";
 
 export const demoUser = "alex.morgan@contoso.example.com";
+
+/** Wall time of `node -e 0`: what starting Node costs on this machine now, before any pimkit code. */
+function bareNode(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, ["-e", "0"], { stdio: "ignore", env: { PATH: process.env.PATH } });
+    child.once("error", reject);
+    child.once("exit", () => resolve(performance.now() - started));
+  });
+}
 
 export async function benchCliStart(o: {
   emu: EmulatorProcess;
@@ -48,6 +59,9 @@ export async function benchCliStart(o: {
       signIn: f.requests.signIn,
     });
   }
+  const bare: number[] = [];
+  for (let i = 0; i < o.runs; i++) bare.push(await bareNode());
+  const bMed = median(bare);
   const vMed = median(version);
   const vMax = Math.max(...version);
   const lMed = median(list.map((r) => r.wallMs));
@@ -61,7 +75,7 @@ export async function benchCliStart(o: {
   return {
     name: "b3-cli-start",
     title: "B3 CLI start: pimkit --version and pimkit role list -o json (demo, warm token cache)",
-    summary: `--version median ${ms(vMed)} max ${ms(vMax)}; role list -o json median ${ms(lMed)} max ${ms(lMax)}, of which the emulator ${ms(eMed)} (median), pimkit's own time median ${ms(oMed)} max ${ms(oMax)}; ${o.runs} runs each`,
+    summary: `--version median ${ms(vMed)} max ${ms(vMax)}; role list -o json median ${ms(lMed)} max ${ms(lMax)}, of which the emulator ${ms(eMed)} (median), pimkit's own time median ${ms(oMed)} max ${ms(oMax)}; ${o.runs} runs each; node -e 0 alone median ${ms(bMed)}`,
     targets: [
       {
         target: "pimkit --version <= 150 ms (median of the runs)",
@@ -76,6 +90,7 @@ export async function benchCliStart(o: {
     ],
     figures: {
       runs: o.runs,
+      bareNode: { medianMs: round(bMed), maxMs: round(Math.max(...bare)) },
       version: { medianMs: round(vMed), maxMs: round(vMax), allMs: version.map((v) => round(v)) },
       roleList: {
         medianMs: round(lMed),

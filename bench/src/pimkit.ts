@@ -1,6 +1,6 @@
 /**
  * Runs pimkit the way the benchmarks measure it. Two paths:
- * - `cli`: the built binary (`packages/cli/dist/pimkit.js`) as its own process, pointed at the
+ * - `cli`: the built binary (`packages/cli/dist/pimkit.cjs`) as its own process, pointed at the
  *   local tenant by its cloud file, with a file token cache signed in beforehand (every run gets
  *   a fresh copy of that signed-in folder: warm tokens, cold policy cache).
  * - `core`: `createPimClient` in the bench's process over the same HTTPS transport, with a
@@ -20,7 +20,7 @@ import { repoPath } from "./paths";
 
 export type PimkitPath = "cli" | "core";
 
-export const cliBin = repoPath("packages/cli/dist/pimkit.js");
+export const cliBin = repoPath("packages/cli/dist/pimkit.cjs");
 const openUrl = repoPath("bench/lib/open-url.mjs");
 const rssProbe = repoPath("bench/lib/rss-probe.mjs");
 

@@ -139,7 +139,7 @@ export async function runBenchmarks(o: SuiteOptions): Promise<SuiteOutcome> {
     });
 
     await attempt("b3", async () => {
-      if (!cliAvailable()) return { skipped: "the CLI binary is not built (packages/cli/dist/pimkit.js)" };
+      if (!cliAvailable()) return { skipped: "the CLI binary is not built (packages/cli/dist/pimkit.cjs)" };
       // The emulator's own time is subtracted, so no latency is added (less noise).
       const emu = await startEmulatorProcess({ scenario: "demo", latencyMs: 0, autoSignIn: demoUser });
       try {

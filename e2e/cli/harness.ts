@@ -13,7 +13,7 @@ export const admin = "alex.morgan@contoso.example.com";
 
 export function builtOrFail(): void {
   for (const f of [
-    join(root, "packages/cli/dist/pimkit.js"),
+    join(root, "packages/cli/dist/pimkit.cjs"),
     join(root, "packages/emulator/dist/pimkit-emulator.js"),
   ]) {
     if (!existsSync(f)) throw new Error(`${f} is missing: run \`npm run build\` first (npm test does).`);

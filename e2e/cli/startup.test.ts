@@ -1,3 +1,4 @@
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -72,5 +73,60 @@ describe("start-up", () => {
       `STARTUP median of 10 cold runs: node -e 0 ${median(bare).toFixed(0)} ms; pimkit --version ${median(version).toFixed(0)} ms; ` +
         `pimkit role activate --help ${median(help).toFixed(0)} ms; pimkit role list -o json (demo, warm token cache) ${median(list).toFixed(0)} ms`,
     );
+  });
+});
+
+describe("the code cache of the built binary", () => {
+  /** The cache file under the config folder, and how many times it was saved (byte 4, after "PKC1"). */
+  function cacheState(config: string): { files: string[]; saves: number | undefined; bytes?: Buffer } {
+    const dir = join(config, "code-cache");
+    const files = existsSync(dir) ? readdirSync(dir) : [];
+    const file = files.find((f) => f.endsWith(".v8"));
+    if (!file) return { files, saves: undefined };
+    const bytes = readFileSync(join(dir, file));
+    return { files, saves: bytes.subarray(0, 4).toString("latin1") === "PKC1" ? bytes[4] : undefined, bytes };
+  }
+
+  it("is written by the first run, saved again by the next three, then only read; output never changes", async () => {
+    const config = join(work.dir, "cache-config");
+    const env = { HOME: work.dir, PIMKIT_CONFIG_DIR: config };
+    const outputs = new Set<string>();
+    const saves: Array<number | undefined> = [];
+    for (let i = 0; i < 6; i++) {
+      const r = await pimkit(["role", "activate", "--help"], env);
+      expect(r.exitCode).toBe(0);
+      outputs.add(r.stdout);
+      saves.push(cacheState(config).saves);
+    }
+    expect(saves).toEqual([1, 2, 3, 4, 4, 4]);
+    expect(outputs.size).toBe(1);
+    const dir = join(config, "code-cache");
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    const [file] = cacheState(config).files;
+    expect(file).toBeDefined();
+    expect(statSync(join(dir, file as string)).mode & 0o777).toBe(0o600);
+    const before = cacheState(config).bytes;
+    expect((await pimkit(["role", "activate", "--help"], env)).exitCode).toBe(0);
+    expect(cacheState(config).bytes?.equals(before as Buffer)).toBe(true);
+  });
+
+  it("a damaged or foreign cache changes nothing but the time: the binary compiles afresh and replaces it", async () => {
+    const config = join(work.dir, "damaged-config");
+    const env = { HOME: work.dir, PIMKIT_CONFIG_DIR: config };
+    const first = await pimkit(["role", "activate", "--help"], env);
+    expect(first.exitCode).toBe(0);
+    const [file] = cacheState(config).files;
+    const path = join(config, "code-cache", file as string);
+    // Our header with V8 data that is not V8's: V8 refuses it.
+    writeFileSync(path, Buffer.concat([Buffer.from("PKC1"), Buffer.of(4), Buffer.alloc(4096, 0x5a)]), { mode: 0o600 });
+    const second = await pimkit(["role", "activate", "--help"], env);
+    expect(second.exitCode).toBe(0);
+    expect(second.stdout).toBe(first.stdout);
+    expect(cacheState(config).saves).toBe(1);
+    // Not ours at all: ignored, then replaced.
+    writeFileSync(path, "garbage", { mode: 0o600 });
+    const third = await pimkit(["role", "activate", "--help"], env);
+    expect(third.stdout).toBe(first.stdout);
+    expect(cacheState(config).saves).toBe(1);
   });
 });

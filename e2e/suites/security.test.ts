@@ -349,7 +349,7 @@ function binary(args: string[], env: Record<string, string>, umask: string): Pro
 describe("files written by the binary", () => {
   let lane: Lane;
   beforeAll(async () => {
-    if (!existsSync(join(repoRoot, "packages/cli/dist/pimkit.js")))
+    if (!existsSync(join(repoRoot, "packages/cli/dist/pimkit.cjs")))
       throw new Error("packages/cli/dist is missing: run `npm run build` first (npm test does).");
     lane = await openLane("modes", { scenario: securityTenant, autoSignIn: operator, provisioningDelaySeconds: 0 });
   }, 60_000);

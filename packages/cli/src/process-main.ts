@@ -1,4 +1,5 @@
 import { homedir } from "node:os";
+import { isatty } from "node:tty";
 import { openOsSecretStore } from "./auth/secret-store";
 import type { InStream, OutStream } from "./framework/io";
 import { main } from "./main";
@@ -13,23 +14,39 @@ export async function runProcess(argv: string[]): Promise<void> {
     controller.abort(new DOMException("Interrupted", "AbortError"));
   });
 
-  function out(stream: NodeJS.WriteStream): OutStream {
+  // process.stdout and process.stderr are also created on first use: whether one is a terminal
+  // is answered without it, and a command that prints nothing on stderr never opens it.
+  const opened: NodeJS.WriteStream[] = [];
+  function out(fd: 1 | 2): OutStream {
+    let stream: NodeJS.WriteStream | undefined;
+    let tty: boolean | undefined;
+    const open = (): NodeJS.WriteStream => {
+      if (!stream) {
+        stream = fd === 1 ? process.stdout : process.stderr;
+        opened.push(stream);
+      }
+      return stream;
+    };
     return {
       write: (s: string) => {
-        stream.write(s);
+        open().write(s);
       },
       get isTTY() {
-        return stream.isTTY === true;
+        tty ??= isatty(fd);
+        return tty;
       },
       get columns() {
-        return stream.isTTY ? stream.columns : undefined;
+        return this.isTTY ? open().columns : undefined;
       },
     };
   }
 
+  // process.stdin is created on first use (a stream over the terminal or pipe, a few ms): only
+  // prompts and `--file -` read it, so most commands never pay for it.
+  const stdinIsTTY = isatty(0);
   const stdin: InStream = {
-    isTTY: process.stdin.isTTY === true,
-    ...(process.stdin.isTTY ? { setRawMode: (raw: boolean) => process.stdin.setRawMode(raw) } : {}),
+    isTTY: stdinIsTTY,
+    ...(stdinIsTTY ? { setRawMode: (raw: boolean) => process.stdin.setRawMode(raw) } : {}),
     on: (_e, l) => {
       process.stdin.on("data", l);
     },
@@ -47,8 +64,8 @@ export async function runProcess(argv: string[]): Promise<void> {
   const code = await main(
     argv,
     {
-      stdout: out(process.stdout),
-      stderr: out(process.stderr),
+      stdout: out(1),
+      stderr: out(2),
       stdin,
       env: process.env,
       cwd: process.cwd(),
@@ -58,9 +75,11 @@ export async function runProcess(argv: string[]): Promise<void> {
     },
     { secretStore: openOsSecretStore, now: () => new Date() },
   );
-  const finalCode = code;
   // Let buffered output drain before leaving; lingering sockets (keep-alive) must not keep us alive.
-  process.stdout.write("", () => {
-    process.stderr.write("", () => process.exit(finalCode));
-  });
+  const drain = (i: number): void => {
+    const stream = opened[i];
+    if (stream) stream.write("", () => drain(i + 1));
+    else process.exit(code);
+  };
+  drain(0);
 }

@@ -134,6 +134,7 @@ export function renderReference(commands: readonly AnyCommand[]): string {
     "| `profiles.json` | saved profiles |",
     "| `history.json` | what pimkit did, per role outcome and request id (never tokens, justifications or tickets) |",
     "| `policy-cache.json` | role policies, authentication context names and administrative unit names read from the tenant, kept 30 minutes (no tokens) |",
+    "| `code-cache/` | V8's compiled code of the CLI, so a command starts sooner; rewritten by the first runs of a new pimkit or Node, ignored unless private (0600/0700, no links); safe to delete |",
     "| `token-cache.enc` | keyring mode: the token cache, AES-256-GCM encrypted; the key is in the OS secret store |",
     "| `token-cache.json` | file mode (explicit opt-in only): the token cache in plain text, 0600 |",
     "",

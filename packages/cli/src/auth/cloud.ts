@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 import { builtInClouds, type Cloud, isBuiltInCloudName, validateCloudFile } from "@pimkit/contracts";
 import { UsageError } from "../framework/errors";
@@ -23,7 +23,7 @@ export async function resolveCloud(ref: string, cwd: string): Promise<ResolvedCl
   const path = isAbsolute(name) ? name : resolve(cwd, name);
   let text: string;
   try {
-    text = await readFile(path, "utf8");
+    text = readFileSync(path, "utf8");
   } catch (e) {
     throw new UsageError(
       `Cannot read the cloud file ${path}: ${(e as NodeJS.ErrnoException).code ?? "error"}.`,

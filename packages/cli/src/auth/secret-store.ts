@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { createRequire } from "node:module";
 
 /**
  * The OS secret store (macOS Keychain, Windows Credential Manager, Secret Service or the kernel
@@ -29,7 +30,9 @@ function backendName(platform: NodeJS.Platform): string {
 export const openOsSecretStore: SecretStoreFactory = async () => {
   let mod: typeof import("@napi-rs/keyring");
   try {
-    mod = await import("@napi-rs/keyring");
+    // A CommonJS package with a native part, kept outside the bundle; loaded with require so the
+    // CLI's main bundle has no import() (it runs through V8's code cache, see code-cache.ts).
+    mod = createRequire(import.meta.url)("@napi-rs/keyring") as typeof import("@napi-rs/keyring");
   } catch (e) {
     throw new Error(`the keyring module could not be loaded (${(e as Error).message})`);
   }

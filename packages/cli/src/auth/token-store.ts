@@ -1,10 +1,10 @@
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
-import { rm } from "node:fs/promises";
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import type { ICachePlugin, TokenCacheContext } from "@azure/msal-node";
 import { CliError } from "../framework/errors";
 import { exitCodes } from "../framework/exit-codes";
-import { moveAside, readPrivateFile, writeFileAtomic } from "../state/atomic";
+import { moveAsideSync, readPrivateFileSync, writeFileAtomicSync } from "../state/atomic";
 import { fileNames } from "../state/paths";
 import { keyAccountFor, type SecretStore, type SecretStoreFactory } from "./secret-store";
 
@@ -28,6 +28,12 @@ export interface TokenStore {
   readRaw(): Promise<string>;
   /** Writes a serialized MSAL cache (empty text removes the stored copy). */
   writeRaw(serialized: string): Promise<void>;
+}
+
+/** What MSAL's cache plugin needs: the same, without yielding to the event loop (see pluginFor). */
+interface SyncRaw {
+  readRawSync(): string;
+  writeRawSync(serialized: string): void;
 }
 
 /**
@@ -71,7 +77,11 @@ class KeyringTokenStore implements TokenStore {
   }
 
   async readRaw(): Promise<string> {
-    const raw = await readPrivateFile(this.file);
+    return this.readRawSync();
+  }
+
+  readRawSync(): string {
+    const raw = readPrivateFileSync(this.file);
     if (!raw) return "";
     const key = this.key(false);
     if (!key) return "";
@@ -87,8 +97,12 @@ class KeyringTokenStore implements TokenStore {
   }
 
   async writeRaw(serialized: string): Promise<void> {
+    this.writeRawSync(serialized);
+  }
+
+  writeRawSync(serialized: string): void {
     if (serialized === "") {
-      await rm(this.file, { force: true });
+      rmSync(this.file, { force: true });
       try {
         this.secrets.delete(this.account);
       } catch {
@@ -108,7 +122,7 @@ class KeyringTokenStore implements TokenStore {
       tag: cipher.getAuthTag().toString("base64"),
       data: data.toString("base64"),
     };
-    await writeFileAtomic(this.file, `${JSON.stringify(box)}\n`);
+    writeFileAtomicSync(this.file, `${JSON.stringify(box)}\n`);
   }
 }
 
@@ -135,7 +149,11 @@ class FileTokenStore implements TokenStore {
   }
 
   async readRaw(): Promise<string> {
-    const text = (await readPrivateFile(this.file))?.toString("utf8") ?? "";
+    return this.readRawSync();
+  }
+
+  readRawSync(): string {
+    const text = readPrivateFileSync(this.file)?.toString("utf8") ?? "";
     if (text === "") return "";
     try {
       JSON.parse(text);
@@ -144,7 +162,7 @@ class FileTokenStore implements TokenStore {
       // A damaged cache holds nothing usable: keep it aside (nothing is deleted) and sign in afresh.
       let where = "";
       try {
-        where = await moveAside(this.file, new Date());
+        where = moveAsideSync(this.file, new Date());
       } catch {
         where = "";
       }
@@ -158,8 +176,12 @@ class FileTokenStore implements TokenStore {
   }
 
   async writeRaw(serialized: string): Promise<void> {
-    if (serialized === "") await rm(this.file, { force: true });
-    else await writeFileAtomic(this.file, serialized);
+    this.writeRawSync(serialized);
+  }
+
+  writeRawSync(serialized: string): void {
+    if (serialized === "") rmSync(this.file, { force: true });
+    else writeFileAtomicSync(this.file, serialized);
   }
 }
 
@@ -178,14 +200,23 @@ class MemoryTokenStore implements TokenStore {
   async writeRaw(): Promise<void> {}
 }
 
-function pluginFor(store: { readRaw(): Promise<string>; writeRaw(s: string): Promise<void> }): ICachePlugin {
+/**
+ * MSAL's cache plugin. Before every lookup MSAL empties its memory and has the plugin fill it
+ * again from disk, and a command runs several token requests at once (Graph and ARM in
+ * parallel): if filling yielded to the event loop, a concurrent request would find the memory
+ * empty ("no tokens found") or read a file another request is still writing. So both hooks do
+ * their work synchronously (small files, a few milliseconds at most).
+ */
+function pluginFor(store: SyncRaw): ICachePlugin {
   return {
-    async beforeCacheAccess(ctx: TokenCacheContext) {
-      const text = await store.readRaw();
+    beforeCacheAccess(ctx: TokenCacheContext): Promise<void> {
+      const text = store.readRawSync();
       if (text) ctx.tokenCache.deserialize(text);
+      return Promise.resolve();
     },
-    async afterCacheAccess(ctx: TokenCacheContext) {
-      if (ctx.cacheHasChanged) await store.writeRaw(ctx.tokenCache.serialize());
+    afterCacheAccess(ctx: TokenCacheContext): Promise<void> {
+      if (ctx.cacheHasChanged) store.writeRawSync(ctx.tokenCache.serialize());
+      return Promise.resolve();
     },
   };
 }
@@ -231,7 +262,7 @@ export async function allTokenStores(dir: string, secrets: SecretStoreFactory): 
     out.push(new KeyringTokenStore(await secrets(), dir));
   } catch {
     // No keyring: only the encrypted file could remain, and without its key it is unreadable; remove it.
-    await rm(join(dir, fileNames.tokenCacheEncrypted), { force: true });
+    rmSync(join(dir, fileNames.tokenCacheEncrypted), { force: true });
   }
   return out;
 }

@@ -1,5 +1,20 @@
 import { randomBytes } from "node:crypto";
-import { constants, promises as fs } from "node:fs";
+import {
+  chmodSync,
+  closeSync,
+  constants,
+  promises as fs,
+  fstatSync,
+  fsyncSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { CliError } from "../framework/errors";
 
@@ -67,12 +82,65 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
   }
 }
 
-/** Reads a file without following a link at its path; undefined when it does not exist. */
+/**
+ * `writeFileAtomic` without yielding to the event loop: for the token cache, which MSAL reloads
+ * from disk on every access — a concurrent access must never see the file or MSAL's memory
+ * between two states (see auth/token-store.ts).
+ */
+export function writeFileAtomicSync(path: string, data: string | Uint8Array): void {
+  const dir = dirname(path);
+  mkdirSync(dir, { recursive: true, mode: dirMode });
+  const st = lstatSync(dir);
+  if (st.isSymbolicLink() || !st.isDirectory()) {
+    throw new CliError("unsafe_path", `${dir} is not a directory pimkit can use (it is a link or a file).`);
+  }
+  if (process.platform !== "win32" && (st.mode & 0o077) !== 0) chmodSync(dir, dirMode);
+  const existing = lstatSync(path, { throwIfNoEntry: false });
+  if (existing?.isSymbolicLink()) {
+    throw new CliError("unsafe_path", `${path} is a symbolic link; pimkit does not follow links for its own files.`);
+  }
+  const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
+  const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, fileMode);
+  try {
+    writeFileSync(fd, data);
+    fsyncSync(fd);
+  } catch (e) {
+    closeSync(fd);
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+  closeSync(fd);
+  try {
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+  if (process.platform !== "win32") {
+    chmodSync(path, fileMode);
+    const dh = openSync(dir, constants.O_RDONLY);
+    try {
+      fsyncSync(dh);
+    } finally {
+      closeSync(dh);
+    }
+  }
+}
+
+/**
+ * Reads a file without following a link at its path; undefined when it does not exist. The
+ * files are small and a command reads several before its first request, so the reading is
+ * synchronous: four trips through libuv's thread pool per file would cost more than the reads.
+ */
 export async function readPrivateFile(path: string): Promise<Buffer | undefined> {
-  let handle: fs.FileHandle;
+  return readPrivateFileSync(path);
+}
+
+export function readPrivateFileSync(path: string): Buffer | undefined {
+  let fd: number;
   try {
     const flags = process.platform === "win32" ? constants.O_RDONLY : constants.O_RDONLY | constants.O_NOFOLLOW;
-    handle = await fs.open(path, flags);
+    fd = openSync(path, flags);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === "ENOENT") return undefined;
@@ -83,30 +151,33 @@ export async function readPrivateFile(path: string): Promise<Buffer | undefined>
   }
   try {
     // Opening a directory succeeds on Linux; reading it does not. Say what is wrong instead of EISDIR.
-    if (!(await handle.stat()).isFile()) {
+    if (!fstatSync(fd).isFile()) {
       throw new CliError("unsafe_path", `${path} is not a regular file; move it aside and run the command again.`);
     }
-    return await handle.readFile();
+    return readFileSync(fd);
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
 }
 
 /** Group- or world-writable files could redirect pimkit to another tenant or app: refused (ssh StrictModes). */
 export async function checkNotWritableByOthers(path: string): Promise<void> {
   if (process.platform === "win32") return;
-  try {
-    const st = await fs.stat(path);
-    if ((st.mode & 0o022) !== 0) {
-      throw new CliError(
-        "unsafe_permissions",
-        `${path} is writable by other users (mode ${(st.mode & 0o777).toString(8)}); refusing to use it.`,
-        { details: [`Fix it with: chmod 600 ${path}`] },
-      );
-    }
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+  const st = statSync(path, { throwIfNoEntry: false });
+  if (st && (st.mode & 0o022) !== 0) {
+    throw new CliError(
+      "unsafe_permissions",
+      `${path} is writable by other users (mode ${(st.mode & 0o777).toString(8)}); refusing to use it.`,
+      { details: [`Fix it with: chmod 600 ${path}`] },
+    );
   }
+}
+
+/** `moveAside` without yielding (for the token cache, see writeFileAtomicSync). */
+export function moveAsideSync(path: string, now: Date): string {
+  const target = `${path}.corrupt-${now.toISOString().replace(/[:.]/g, "-")}`;
+  renameSync(path, target);
+  return target;
 }
 
 /** Moves a file aside (`name.corrupt-<time>`) so nothing is lost; returns the new path. */

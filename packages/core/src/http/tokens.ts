@@ -140,7 +140,9 @@ export function decodeIdentity(token: string): { oid?: string; tid?: string } {
     let b64 = part.replace(/-/g, "+").replace(/_/g, "/");
     while (b64.length % 4) b64 += "=";
     const bin = atob(b64);
-    const payload: unknown = JSON.parse(new TextDecoder().decode(Uint8Array.from(bin, (c) => c.charCodeAt(0))));
+    const bytes = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+    const payload: unknown = JSON.parse(new TextDecoder().decode(bytes));
     if (typeof payload !== "object" || payload === null) return {};
     const p = payload as Record<string, unknown>;
     const out: { oid?: string; tid?: string } = {};
