@@ -18,17 +18,22 @@ const requireBanner =
 
 const started = Date.now();
 
-await esbuild({
-  entryPoints: [resolve(root, "packages/emulator/src/bin.ts")],
-  outfile: resolve(root, "packages/emulator/dist/pimkit-emulator.js"),
+/** One Node file with everything it imports, apart from Node's own modules and `external`. */
+const nodeBundle = {
   bundle: true,
   platform: "node",
-  format: "esm",
   target: "node20",
   sourcemap: "linked",
   legalComments: "none",
   external,
   logLevel: "warning",
+};
+
+await esbuild({
+  ...nodeBundle,
+  entryPoints: [resolve(root, "packages/emulator/src/bin.ts")],
+  outfile: resolve(root, "packages/emulator/dist/pimkit-emulator.js"),
+  format: "esm",
   banner: { js: requireBanner },
 });
 
@@ -67,7 +72,8 @@ const cliBuild = await rolldown({
     chunkFileNames: "chunks/[name]-[hash].cjs",
     sourcemap: true,
     // Our own modules all go to the main bundle, also those an optional part shares with it (which
-    // would otherwise get chunks of their own, each one more file to load on every run).
+    // would otherwise get chunks of their own, each one more file to load on every run) — only
+    // those: the packages they import (MSAL, YAML…) stay with the optional parts.
     codeSplitting: {
       groups: [
         { name: "main", test: (id) => ownCode.test(id) && !apart.test(id), includeDependenciesRecursively: false },
@@ -83,16 +89,11 @@ if (/\bimport\s*\(/.test(main.code)) {
 }
 const mainBundle = main.fileName;
 await esbuild({
+  ...nodeBundle,
   entryPoints: [resolve(root, "packages/cli/src/bin.ts")],
   outfile: resolve(cliDist, "pimkit.cjs"),
-  bundle: true,
-  platform: "node",
   format: "cjs",
-  target: "node20",
-  sourcemap: "linked",
-  legalComments: "none",
   define: { __PIMKIT_MAIN_BUNDLE__: JSON.stringify(mainBundle) },
-  logLevel: "warning",
 });
 
 if (existsSync(resolve(root, "packages/portal/vite.config.ts"))) {

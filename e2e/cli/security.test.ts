@@ -1,5 +1,6 @@
-import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { readFileSync, writeFileSync } from "node:fs";
+import { basename, join } from "node:path";
+import { filesUnder } from "@pimkit/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   admin,
@@ -74,9 +75,9 @@ describe("the built binary never prints a secret", () => {
       }
     }
     // Every file pimkit keeps, in every folder (the code cache too), except the token cache itself.
-    const entries = walk(config);
+    const entries = filesUnder(config);
     const files = entries
-      .filter((e) => !e.dir && !e.path.split(/[\\/]/).pop()?.startsWith("token-cache"))
+      .filter((e) => !e.dir && !basename(e.path).startsWith("token-cache"))
       .map((e) => readFileSync(e.path, "latin1"));
     let leaks = 0;
     for (const c of canaries) for (const h of [...outputs, ...files]) if (h.includes(c)) leaks++;
@@ -86,18 +87,6 @@ describe("the built binary never prints a secret", () => {
     expect(entries.filter((e) => (e.dir ? e.mode !== 0o700 : e.mode !== 0o600))).toEqual([]);
   });
 });
-
-/** Every file and folder under a directory with its permission bits. */
-function walk(dir: string): { path: string; mode: number; dir: boolean }[] {
-  const out = [{ path: dir, mode: statSync(dir).mode & 0o777, dir: true }];
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    const st = statSync(p);
-    if (st.isDirectory()) out.push(...walk(p));
-    else out.push({ path: p, mode: st.mode & 0o777, dir: false });
-  }
-  return out;
-}
 
 describe("hostile names from the tenant", () => {
   it("print inert from the built binary", async () => {

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readCodeCache } from "../../packages/cli/src/code-cache";
 import {
   admin,
   browserProgram,
@@ -77,14 +78,13 @@ describe("start-up", () => {
 });
 
 describe("the code cache of the built binary", () => {
-  /** The cache file under the config folder, and how many times it was saved (byte 4, after "PKC1"). */
+  /** The cache file under the config folder, and how many times it was saved (as the binary reads it). */
   function cacheState(config: string): { files: string[]; saves: number | undefined; bytes?: Buffer } {
     const dir = join(config, "code-cache");
     const files = existsSync(dir) ? readdirSync(dir) : [];
     const file = files.find((f) => f.endsWith(".v8"));
     if (!file) return { files, saves: undefined };
-    const bytes = readFileSync(join(dir, file));
-    return { files, saves: bytes.subarray(0, 4).toString("latin1") === "PKC1" ? bytes[4] : undefined, bytes };
+    return { files, saves: readCodeCache(dir, join(dir, file))?.saves, bytes: readFileSync(join(dir, file)) };
   }
 
   it("is written by the first run, saved again by the next three, then only read; output never changes", async () => {

@@ -13,11 +13,12 @@
  * - scopes each client requested per plane ⊆ the documented least-privilege table = the contracts.
  */
 import { spawn } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { armScope, graphScopes, signInScopes } from "@pimkit/contracts";
 import { buildAcrsClaims } from "@pimkit/core";
 import type { Emulator, RequestLogEntry } from "@pimkit/emulator";
+import { filesUnder } from "@pimkit/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   launchBrowser,
@@ -79,18 +80,6 @@ function figure(name: string, value: number | string, detail: string): void {
 afterAll(() => {
   console.log(`${formatTable("SECURITY SUITE", ["figure", "value", "measured over"], figures)}`);
 });
-
-/** Every file and folder under a directory with its permission bits. */
-function walk(dir: string): { path: string; mode: number; dir: boolean }[] {
-  const out = [{ path: dir, mode: statSync(dir).mode & 0o777, dir: true }];
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    const st = statSync(p);
-    if (st.isDirectory()) out.push(...walk(p));
-    else out.push({ path: p, mode: st.mode & 0o777, dir: false });
-  }
-  return out;
-}
 
 function tokensIn(file: string): string[] {
   if (!existsSync(file)) return [];
@@ -227,7 +216,7 @@ describe("security suite", () => {
       haystacks.push({ where: `${r.label}: stdout`, text: r.result.stdout });
       haystacks.push({ where: `${r.label}: stderr`, text: r.result.stderr });
     }
-    for (const f of walk(configDir)) {
+    for (const f of filesUnder(configDir)) {
       // The opted-in plain-text token cache is where tokens belong; nothing else may hold one.
       if (f.dir || f.path.endsWith("token-cache.json")) continue;
       haystacks.push({ where: f.path.slice(configDir.length + 1), text: readFileSync(f.path, "utf8") });
@@ -386,7 +375,7 @@ describe("files written by the binary", () => {
     const tokens = [fresh, loose].flatMap((d) => tokensIn(join(d, "token-cache.json")));
     expect(tokens.length).toBeGreaterThan(2);
     const files = [fresh, loose].flatMap((d) =>
-      walk(d)
+      filesUnder(d)
         .filter((e) => !e.dir && !e.path.endsWith("token-cache.json"))
         .map((e) => readFileSync(e.path, "utf8")),
     );
@@ -397,7 +386,7 @@ describe("files written by the binary", () => {
       `${tokens.length} tokens x ${outputs.length + files.length} outputs and files`,
     );
     expect(leaked).toBe(0);
-    const entries = [...walk(fresh), ...walk(loose)];
+    const entries = [...filesUnder(fresh), ...filesUnder(loose)];
     const bad = entries.filter((e) => (e.mode & 0o077) !== 0).map((e) => `${e.path} ${e.mode.toString(8)}`);
     figure(
       "files with group/other permission bits",

@@ -6,7 +6,6 @@
  */
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { requireCompiled } from "./code-cache";
 import type * as ProcessMain from "./process-main";
 import { configDir } from "./state/paths";
 import { version } from "./version";
@@ -18,10 +17,14 @@ const argv = process.argv.slice(2);
 if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-V")) {
   process.stdout.write(`${version}\n`);
 } else {
-  const cacheDir = join(configDir(process.env, process.platform, homedir()), "code-cache");
-  // The build makes this entry CommonJS, next to the main bundle.
-  const main = requireCompiled<typeof ProcessMain>(join(__dirname, __PIMKIT_MAIN_BUNDLE__), cacheDir);
-  process.once("exit", () => main.save());
-  // A failure the CLI did not turn into an exit code ends the process as an uncaught error would.
-  void main.exports.runProcess(argv);
+  // Loaded here, not above: the loader and the file writing it uses (node:crypto for temporary
+  // names) are not needed to print the version. The bundler keeps this import in the entry.
+  void import("./code-cache").then(({ requireCompiled }) => {
+    const cacheDir = join(configDir(process.env, process.platform, homedir()), "code-cache");
+    // The build makes this entry CommonJS, next to the main bundle.
+    const main = requireCompiled<typeof ProcessMain>(join(__dirname, __PIMKIT_MAIN_BUNDLE__), cacheDir);
+    process.once("exit", () => main.save());
+    // A failure the CLI did not turn into an exit code ends the process as an uncaught error would.
+    return main.exports.runProcess(argv);
+  });
 }

@@ -13,37 +13,33 @@
  * milliseconds. The bundle's file name carries a hash of its content, so a rebuilt or upgraded
  * pimkit never meets an old cache.
  *
- * The cache is code that will run, so it is treated like the rest of pimkit's files: folder 0700,
- * file 0600, written atomically, never read through a link, and ignored unless it belongs to the
- * current user and nobody else can write it. Anything unexpected means "no cache", never an error:
- * the cache only ever saves time.
+ * The cache is code that will run, so it is written like the rest of pimkit's files
+ * (`writeFileAtomicSync`: folder 0700, file 0600, atomic, no links), and read only from a file and
+ * folder that belong to the current user and nobody else can write. Anything unexpected means "no
+ * cache", never an error: the cache only ever saves time.
  */
 import {
-  chmodSync,
   closeSync,
   constants,
   fstatSync,
-  fsyncSync,
   lstatSync,
-  mkdirSync,
   openSync,
   readdirSync,
   readFileSync,
-  renameSync,
   rmSync,
   type Stats,
-  writeSync,
 } from "node:fs";
 import { createRequire } from "node:module";
 import { basename, dirname, join } from "node:path";
 import { Script } from "node:vm";
+import { writeFileAtomicSync } from "./state/atomic";
 
 export interface CompiledModule<T> {
   exports: T;
   /** How the code cache was used: "used", "rejected" by V8, "absent", or "off" (not supported). */
   cache: "used" | "rejected" | "absent" | "off";
   /**
-   * Writes the code cache when this run had none, or had one saved fewer than `refreshes` times
+   * Writes the code cache when this run had none, or had one saved fewer than `cacheSaves` times
    * (call when the process is about to exit).
    */
   save(): void;
@@ -94,39 +90,15 @@ export function readCodeCache(cacheDir: string, file: string): CodeCache | undef
   }
 }
 
-/** Writes the cache atomically (0600 in a 0700 folder) and removes caches of other builds. Never throws. */
+/** Writes the cache as pimkit writes its files and removes caches of other builds. Never throws. */
 export function writeCodeCache(cacheDir: string, file: string, cache: CodeCache): boolean {
-  let tmp: string | undefined;
   try {
-    mkdirSync(cacheDir, { recursive: true, mode: 0o700 });
-    const dir = lstatSync(cacheDir);
-    if (!dir.isDirectory()) return false;
-    if (process.platform !== "win32") {
-      if (dir.uid !== process.getuid?.()) return false;
-      if ((dir.mode & 0o077) !== 0) chmodSync(cacheDir, 0o700);
-    }
-    tmp = join(cacheDir, `.${basename(file)}.${process.pid}.${Date.now().toString(36)}.tmp`);
-    const fd = openSync(
-      tmp,
-      constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0),
-      0o600,
-    );
-    try {
-      const data = Buffer.concat([magic, Buffer.of(Math.min(255, cache.saves)), cache.data]);
-      let offset = 0;
-      while (offset < data.length) offset += writeSync(fd, data, offset, data.length - offset);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, file);
-    tmp = undefined;
+    writeFileAtomicSync(file, Buffer.concat([magic, Buffer.of(Math.min(255, cache.saves)), cache.data]));
     for (const name of readdirSync(cacheDir)) {
       if (cacheFilePattern.test(name) && name !== basename(file)) rmSync(join(cacheDir, name), { force: true });
     }
     return true;
   } catch {
-    if (tmp) rmSync(tmp, { force: true });
     return false;
   }
 }

@@ -6,6 +6,7 @@ export {
   type EmulatorEndpoint,
   EmulatorSignInError,
 } from "./credential";
+export { type FileEntry, filesUnder } from "./files";
 export { type HeadlessBrowserOptions, headlessOpenBrowser } from "./open-browser";
 export {
   type CompleteSignInOptions,

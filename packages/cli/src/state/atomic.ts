@@ -27,76 +27,28 @@ import { CliError } from "../framework/errors";
 export const dirMode = 0o700;
 export const fileMode = 0o600;
 
-export async function ensurePrivateDir(dir: string): Promise<void> {
-  await fs.mkdir(dir, { recursive: true, mode: dirMode });
-  const st = await fs.lstat(dir);
-  if (st.isSymbolicLink() || !st.isDirectory()) {
-    throw new CliError("unsafe_path", `${dir} is not a directory pimkit can use (it is a link or a file).`);
-  }
-  if (process.platform !== "win32" && (st.mode & 0o077) !== 0) {
-    // Tighten a folder we own that was created with looser permissions (an older tool, a umask).
-    await fs.chmod(dir, dirMode);
-  }
-}
-
-async function refuseSymlink(path: string): Promise<void> {
-  try {
-    const st = await fs.lstat(path);
-    if (st.isSymbolicLink()) {
-      throw new CliError("unsafe_path", `${path} is a symbolic link; pimkit does not follow links for its own files.`);
-    }
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
-  }
-}
-
-export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  const dir = dirname(path);
-  await ensurePrivateDir(dir);
-  await refuseSymlink(path);
-  const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
-  const handle = await fs.open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, fileMode);
-  try {
-    await handle.writeFile(data);
-    await handle.sync();
-  } catch (e) {
-    await handle.close();
-    await fs.rm(tmp, { force: true });
-    throw e;
-  }
-  await handle.close();
-  try {
-    await fs.rename(tmp, path);
-  } catch (e) {
-    await fs.rm(tmp, { force: true });
-    throw e;
-  }
-  if (process.platform !== "win32") {
-    await fs.chmod(path, fileMode);
-    const dh = await fs.open(dir, constants.O_RDONLY);
-    try {
-      await dh.sync();
-    } finally {
-      await dh.close();
-    }
-  }
-}
-
-/**
- * `writeFileAtomic` without yielding to the event loop: for the token cache, which MSAL reloads
- * from disk on every access — a concurrent access must never see the file or MSAL's memory
- * between two states (see auth/token-store.ts).
- */
-export function writeFileAtomicSync(path: string, data: string | Uint8Array): void {
-  const dir = dirname(path);
+/** Creates the folder 0700 (tightening one we own that is looser); refuses a link or a file. */
+export function ensurePrivateDir(dir: string): void {
   mkdirSync(dir, { recursive: true, mode: dirMode });
   const st = lstatSync(dir);
   if (st.isSymbolicLink() || !st.isDirectory()) {
     throw new CliError("unsafe_path", `${dir} is not a directory pimkit can use (it is a link or a file).`);
   }
-  if (process.platform !== "win32" && (st.mode & 0o077) !== 0) chmodSync(dir, dirMode);
-  const existing = lstatSync(path, { throwIfNoEntry: false });
-  if (existing?.isSymbolicLink()) {
+  if (process.platform !== "win32" && (st.mode & 0o077) !== 0) {
+    // Tighten a folder we own that was created with looser permissions (an older tool, a umask).
+    chmodSync(dir, dirMode);
+  }
+}
+
+/**
+ * Writes `data` privately and atomically. Synchronous: the files are small, and the token cache,
+ * which MSAL reloads from disk on every access, must never be seen between two states by a
+ * concurrent access (see auth/token-store.ts).
+ */
+export function writeFileAtomicSync(path: string, data: string | Uint8Array): void {
+  const dir = dirname(path);
+  ensurePrivateDir(dir);
+  if (lstatSync(path, { throwIfNoEntry: false })?.isSymbolicLink()) {
     throw new CliError("unsafe_path", `${path} is a symbolic link; pimkit does not follow links for its own files.`);
   }
   const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
@@ -125,6 +77,10 @@ export function writeFileAtomicSync(path: string, data: string | Uint8Array): vo
       closeSync(dh);
     }
   }
+}
+
+export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+  writeFileAtomicSync(path, data);
 }
 
 /**
@@ -173,25 +129,21 @@ export async function checkNotWritableByOthers(path: string): Promise<void> {
   }
 }
 
-/** `moveAside` without yielding (for the token cache, see writeFileAtomicSync). */
+/** Moves a file aside (`name.corrupt-<time>`) so nothing is lost; returns the new path. */
 export function moveAsideSync(path: string, now: Date): string {
   const target = `${path}.corrupt-${now.toISOString().replace(/[:.]/g, "-")}`;
   renameSync(path, target);
   return target;
 }
 
-/** Moves a file aside (`name.corrupt-<time>`) so nothing is lost; returns the new path. */
 export async function moveAside(path: string, now: Date): Promise<string> {
-  const stamp = now.toISOString().replace(/[:.]/g, "-");
-  const target = `${path}.corrupt-${stamp}`;
-  await fs.rename(path, target);
-  return target;
+  return moveAsideSync(path, now);
 }
 
 /** Serialises read-modify-write cycles across processes with an exclusive lock file. */
 export async function withFileLock<T>(path: string, fn: () => Promise<T>, timeoutMs = 5000): Promise<T> {
   const lock = `${path}.lock`;
-  await ensurePrivateDir(dirname(path));
+  ensurePrivateDir(dirname(path));
   const started = Date.now();
   for (;;) {
     try {

@@ -1,22 +1,9 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { buildAcrsClaims } from "@pimkit/core";
+import { filesUnder } from "@pimkit/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { json, startTenant, type Tenant } from "../helpers";
-
-/** Every file and folder under a directory with its mode. */
-function walk(dir: string): { path: string; mode: number; dir: boolean }[] {
-  const out: { path: string; mode: number; dir: boolean }[] = [
-    { path: dir, mode: statSync(dir).mode & 0o777, dir: true },
-  ];
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    const st = statSync(p);
-    if (st.isDirectory()) out.push(...walk(p));
-    else out.push({ path: p, mode: st.mode & 0o777, dir: false });
-  }
-  return out;
-}
 
 describe("canaries: tokens, codes and claims never reach output, history or traces", () => {
   let t: Tenant;
@@ -111,7 +98,7 @@ describe("canaries: tokens, codes and claims never reach output, history or trac
     );
     expect(leaks).toBe(0);
 
-    const entries = walk(configDir);
+    const entries = filesUnder(configDir);
     const loose = entries.filter((e) => (e.dir ? e.mode !== 0o700 : e.mode !== 0o600));
     console.log(`SECURITY files with group/other permissions: ${loose.length} (of ${entries.length})`);
     expect(loose).toEqual([]);
